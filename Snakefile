@@ -1,0 +1,24 @@
+# iro-stats: the reproducible pipeline of the 2012 national survey of IROs in England.
+# A thin entry point: the rules live in workflow/rules/*.smk, each a call into src/iro_stats.
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/reference.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.published_catalogue.output,
+        rules.codebook_variables.output,
+        rules.la_frame_check.output,

@@ -1,0 +1,86 @@
+"""The ``iro-stats`` command: thin entry points that the workflow's rules call.
+
+Data and configuration problems (``IroStatsError``) print a message and exit 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import IroStatsError
+
+
+def _reference_catalogue(args: argparse.Namespace) -> None:
+    from . import atomic, catalogue, reference
+
+    published = reference.load_published(args.published)
+    atomic.write_csv(args.values_out, published)
+    atomic.write_csv(args.summary_out, catalogue.catalogue_summary(published))
+    atomic.write_csv(args.consistency_out, reference.published_consistency(published))
+    print(f"{args.published}: {len(published)} published values in "
+          f"{published['block'].nunique()} blocks")
+
+
+def _reference_codebook(args: argparse.Namespace) -> None:
+    from . import atomic, reference
+
+    codebook = reference.load_codebook(args.codebook)
+    variables = reference.codebook_variables(codebook)
+    atomic.write_csv(args.out, variables)
+    print(f"{args.codebook}: {len(variables)} variables in {variables['dataset'].nunique()} datasets")
+
+
+def _reference_la_frame(args: argparse.Namespace) -> None:
+    from . import atomic, catalogue, reference
+
+    la_frame = reference.load_la_frame(args.la_frame)
+    check = catalogue.la_frame_check(la_frame, reference.load_published(args.published))
+    atomic.write_csv(args.out, check)
+    if (check["verdict"] != "match").any():
+        raise IroStatsError(
+            f"{args.la_frame}: LA counts by type differ from Table A.1:\n{check.to_string(index=False)}"
+        )
+    print(f"{args.la_frame}: {len(la_frame)} authorities; counts by type match Table A.1")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iro-stats", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ref = commands.add_parser("reference", help="validate and summarise the reference files")
+    ref_cmds = ref.add_subparsers(dest="reference_command", required=True)
+
+    cat = ref_cmds.add_parser("catalogue", help="validate published.yaml; write its values, "
+                              "a summary per source and group, and its self-consistency checks")
+    cat.add_argument("--published", required=True)
+    cat.add_argument("--values-out", required=True)
+    cat.add_argument("--summary-out", required=True)
+    cat.add_argument("--consistency-out", required=True)
+    cat.set_defaults(func=_reference_catalogue)
+
+    cb = ref_cmds.add_parser("codebook", help="validate codebook.yaml; list its variables")
+    cb.add_argument("--codebook", required=True)
+    cb.add_argument("--out", required=True)
+    cb.set_defaults(func=_reference_codebook)
+
+    la = ref_cmds.add_parser("la-frame", help="validate the LA frame against Table A.1")
+    la.add_argument("--la-frame", required=True)
+    la.add_argument("--published", required=True)
+    la.add_argument("--out", required=True)
+    la.set_defaults(func=_reference_la_frame)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except IroStatsError as exc:
+        print(f"iro-stats: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

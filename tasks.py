@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""The two commands of the README's quick start, for a machine with only Python 3.11+ and pip.
+
+    python3 tasks.py run     install into .venv, then run the whole workflow (synthetic data)
+    python3 tasks.py test    install into .venv (with the test tools), then run the test suite
+
+Arguments after the command go to Snakemake or pytest, e.g.
+``python3 tasks.py run --config results=results_b`` or ``python3 tasks.py test -k reference``.
+The install step is skipped while pyproject.toml is unchanged. Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("IRO_STATS_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _say(message: str) -> None:
+    print(f"[tasks] {message}", flush=True)
+
+
+def _run(*command: str | Path) -> int:
+    return subprocess.call([str(c) for c in command], cwd=ROOT)
+
+
+def install(extra: str) -> None:
+    """Create .venv if needed and install the package (editable) with ``extra``."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"iro-stats needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        _say(f"creating virtual environment {VENV}")
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except Exception as exc:  # e.g. Debian without python3-venv
+            sys.exit(f"could not create {VENV} ({exc}); install the venv module "
+                     "(Debian/Ubuntu: apt-get install python3-venv) and retry")
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()
+    stamp = VENV / ".iro-stats-installed"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    _say(f"installing iro-stats[{extra}] into {VENV} (first run takes a few minutes)")
+    code = _run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
+                "--editable", f".[{extra}]")
+    if code:
+        sys.exit(code)
+    stamp.write_text(digest)
+
+
+def run(args: list[str]) -> int:
+    """Run the whole workflow; extra arguments go to Snakemake."""
+    install("test")
+    cores = os.environ.get("IRO_STATS_CORES", "all")
+    return _run(BIN / "snakemake", "--cores", cores, *args)
+
+
+def test(args: list[str]) -> int:
+    """Run the test suite; extra arguments go to pytest."""
+    install("test")
+    return _run(PYTHON, "-m", "pytest", *args)
+
+
+def main() -> int:
+    commands = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+# The reference files: published values, codebook and LA frame, validated and summarised.
+
+
+rule published_catalogue:
+    """Validate published.yaml; write one row per published value, a summary per source and
+    group, and the report's self-consistency checks (rows summing to 100, restated numbers)."""
+    input:
+        published=REFERENCE["published"],
+        schema="src/iro_stats/schemas/published.schema.yaml",
+        code=pkg("reference", "catalogue", "atomic"),
+    output:
+        values=f"{RESULTS}/reference/published_values.csv",
+        summary=f"{RESULTS}/reference/catalogue_summary.csv",
+        consistency=f"{RESULTS}/audit/published_consistency.csv",
+    params:
+        python=PYTHON,
+    log:
+        f"{RESULTS}/logs/published_catalogue.log",
+    shell:
+        "{params.python} -m iro_stats reference catalogue --published {input.published}"
+        " --values-out {output.values} --summary-out {output.summary}"
+        " --consistency-out {output.consistency} > {log} 2>&1"
+
+
+rule codebook_variables:
+    """Validate codebook.yaml; list every variable with its dataset, kind, scale and uses."""
+    input:
+        codebook=REFERENCE["codebook"],
+        schema="src/iro_stats/schemas/codebook.schema.yaml",
+        code=pkg("reference", "atomic"),
+    output:
+        f"{RESULTS}/reference/codebook_variables.csv",
+    params:
+        python=PYTHON,
+    log:
+        f"{RESULTS}/logs/codebook_variables.log",
+    shell:
+        "{params.python} -m iro_stats reference codebook --codebook {input.codebook}"
+        " --out {output} > {log} 2>&1"
+
+
+rule la_frame_check:
+    """Validate the LA frame and compare its counts by type with Table A.1."""
+    input:
+        la_frame=REFERENCE["la_frame"],
+        published=REFERENCE["published"],
+        code=pkg("reference", "catalogue", "atomic"),
+    output:
+        f"{RESULTS}/reference/la_frame_check.csv",
+    params:
+        python=PYTHON,
+    log:
+        f"{RESULTS}/logs/la_frame_check.log",
+    shell:
+        "{params.python} -m iro_stats reference la-frame --la-frame {input.la_frame}"
+        " --published {input.published} --out {output} > {log} 2>&1"
