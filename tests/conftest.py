@@ -19,7 +19,8 @@ def normalise(text: str) -> str:
     for fancy, plain in {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                          "\u2013": "-", "\u2014": "-", "\uf0b7": " ", "\u2022": " "}.items():
         text = text.replace(fancy, plain)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    text = re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r"(\w)- (\w)", r"\1-\2", text)  # words hyphenated across a line break
 
 
 @pytest.fixture(scope="session")

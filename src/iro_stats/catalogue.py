@@ -32,7 +32,8 @@ def catalogue_summary(published: pd.DataFrame) -> pd.DataFrame:
 
 def table_a1_counts(published: pd.DataFrame) -> dict[str, int]:
     """Number of LAs in England by type as Table A.1 prints it (from the published values)."""
-    rows = published[(published["source"] == "Table A.1") & (published["column"] == "england")]
+    rows = published[(published["source"] == "Table A.1") & (published["column"] == "las")
+                     & (published["statistic"] == "count")]
     counts = {row.subgroup: int(row.value) for row in rows.itertuples() if row.subgroup in LA_TYPES}
     return counts
 

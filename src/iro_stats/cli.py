@@ -12,12 +12,12 @@ from .errors import IroStatsError
 
 
 def _reference_catalogue(args: argparse.Namespace) -> None:
-    from . import atomic, catalogue, reference
+    from . import atomic, audit, catalogue, reference
 
     published = reference.load_published(args.published)
     atomic.write_csv(args.values_out, published)
     atomic.write_csv(args.summary_out, catalogue.catalogue_summary(published))
-    atomic.write_csv(args.consistency_out, reference.published_consistency(published))
+    atomic.write_csv(args.consistency_out, audit.published_consistency(published))
     print(f"{args.published}: {len(published)} published values in "
           f"{published['block'].nunique()} blocks")
 

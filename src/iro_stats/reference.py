@@ -4,9 +4,6 @@
 inherited); ``load_codebook`` and ``load_la_frame`` read the other two. Each loader validates its file
 against a JSON schema and the rules a schema cannot state (unique ids, links that resolve, codes that
 do not collide with missing codes) and raises :class:`ReferenceDataError` listing every problem.
-
-``published_consistency`` measures the report against itself: single-choice rows that should sum to
-100, restated numbers that should agree, collapsed categories that should add up.
 """
 
 from __future__ import annotations
@@ -28,7 +25,7 @@ INHERITED = ("group", "statistic", "decimals", "base_n", "base_text")
 PUBLISHED_COLUMNS = [
     "id", "block", "source", "section", "title", "kind", "group", "statistic", "decimals",
     "label", "column", "subgroup", "set", "value", "value_min", "value_max",
-    "base_n_min", "base_n_max", "base_text", "approximate", "significant",
+    "base_n_min", "base_n_max", "base_text", "approximate", "in_words", "significant",
     "same_as", "sum_of", "not_computable", "quote", "note",
 ]
 
@@ -104,6 +101,7 @@ def flatten_published(document: dict) -> pd.DataFrame:
                 "base_n_max": base["max"] if isinstance(base, dict) else base,
                 "base_text": merged["base_text"],
                 "approximate": bool(value.get("approximate", False)),
+                "in_words": bool(value.get("in_words", False)),
                 "significant": value.get("significant"),
                 "same_as": value.get("same_as"),
                 "sum_of": ";".join(value["sum_of"]) if value.get("sum_of") else None,
@@ -133,11 +131,11 @@ def published_problems(frame: pd.DataFrame) -> list[str]:
         for field in ("group", "statistic", "decimals"):
             if pd.isna(getattr(row, field)):
                 problems.append(f"{row.id}: no {field} on the value or its block")
-        if row.same_as is not None and row.same_as not in ids:
+        if pd.notna(row.same_as) and row.same_as not in ids:
             problems.append(f"{row.id}: same_as names unknown id {row.same_as}")
         if row.same_as == row.id:
             problems.append(f"{row.id}: same_as names itself")
-        for target in (row.sum_of or "").split(";"):
+        for target in row.sum_of.split(";") if pd.notna(row.sum_of) else []:
             if target and target not in ids:
                 problems.append(f"{row.id}: sum_of names unknown id {target}")
         if pd.notna(row.base_n_min) and row.base_n_min > row.base_n_max:
@@ -166,58 +164,6 @@ def load_published(path: str | Path) -> pd.DataFrame:
     frame = flatten_published(document)
     _raise_if(published_problems(frame), path, "published values")
     return frame
-
-
-def published_consistency(frame: pd.DataFrame) -> pd.DataFrame:
-    """Checks of the report against itself, one row each: ``check, ids, verdict, arithmetic``.
-
-    - ``single_sum``: the categories of one single-choice question (one set) sum to 100 within
-      the rounding of k integers, i.e. ``100 - k/2 < sum <= 100 + k/2`` (half-up rounding).
-    - ``same_as``: a number restated elsewhere is printed the same.
-    - ``sum_of``: a collapsed category equals the sum of its parts within rounding,
-      ``|printed - sum| < (k + 1) / 2`` for k parts printed as integers.
-    """
-    checks = []
-    singles = frame[(frame["kind"] == "single") & frame["value"].notna()]
-    for (block, set_name), part in singles.groupby(
-        [singles["block"], singles["set"].fillna(singles["column"]).fillna("all")], sort=False
-    ):
-        total, k = part["value"].sum(), len(part)
-        ok = 100 - k / 2 < total <= 100 + k / 2
-        checks.append({
-            "check": "single_sum", "ids": ";".join(part["id"]),
-            "verdict": "consistent" if ok else "inconsistent",
-            "arithmetic": f"{' + '.join(f'{v:g}' for v in part['value'])} = {total:g}; "
-                          f"{k} rounded categories allow (100 - {k}/2, 100 + {k}/2]",
-        })
-    by_id = frame.set_index("id")
-    for row in frame[frame["same_as"].notna()].itertuples(index=False):
-        other = by_id.loc[row.same_as]
-        mine = (row.value, row.value_min, row.value_max)
-        theirs = (other["value"], other["value_min"], other["value_max"])
-        same = all((pd.isna(a) and pd.isna(b)) or a == b for a, b in zip(mine, theirs))
-        checks.append({
-            "check": "same_as", "ids": f"{row.id};{row.same_as}",
-            "verdict": "consistent" if same else "inconsistent",
-            "arithmetic": f"{_show(mine)} vs {_show(theirs)}",
-        })
-    for row in frame[frame["sum_of"].notna()].itertuples(index=False):
-        parts = row.sum_of.split(";")
-        values = [by_id.loc[p, "value"] for p in parts]
-        total = sum(values)
-        ok = abs(row.value - total) < (len(parts) + 1) / 2
-        checks.append({
-            "check": "sum_of", "ids": ";".join([row.id, *parts]),
-            "verdict": "consistent" if ok else "inconsistent",
-            "arithmetic": f"{row.value:g} vs {' + '.join(f'{v:g}' for v in values)} = {total:g}; "
-                          f"rounding allows a difference below {(len(parts) + 1) / 2:g}",
-        })
-    return pd.DataFrame(checks, columns=["check", "ids", "verdict", "arithmetic"])
-
-
-def _show(triple) -> str:
-    value, low, high = triple
-    return f"{low:g}-{high:g}" if pd.isna(value) else f"{value:g}"
 
 
 # --------------------------------------------------------------------------- codebook

@@ -7,7 +7,7 @@ rule published_catalogue:
     input:
         published=REFERENCE["published"],
         schema="src/iro_stats/schemas/published.schema.yaml",
-        code=pkg("reference", "catalogue", "atomic"),
+        code=pkg("reference", "catalogue", "audit", "rounding", "atomic"),
     output:
         values=f"{RESULTS}/reference/published_values.csv",
         summary=f"{RESULTS}/reference/catalogue_summary.csv",

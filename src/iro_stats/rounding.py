@@ -1,0 +1,48 @@
+"""Exact rounding for display: half-up on exact fractions, as SPSS prints and the report shows.
+
+Python's ``round`` rounds ties to even and works on binary floats: ``round(29 / 200 * 100)`` is 14
+although 14.5 should print as 15. Here a percentage is the exact fraction ``100 * count / base`` and
+ties go away from zero.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from numbers import Rational
+
+
+def round_half_up(value: Rational | int | str, decimals: int = 0) -> Decimal:
+    """``value`` rounded to ``decimals`` places, ties away from zero, computed exactly.
+
+    Floats are refused: pass a Fraction, an int or a decimal string, so that no binary error
+    decides a tie.
+    """
+    if isinstance(value, float):
+        raise TypeError("round_half_up takes exact numbers (Fraction, int, str), not float")
+    exact = Fraction(value)
+    scaled = exact * 10**decimals
+    sign = -1 if scaled < 0 else 1
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return Decimal(sign * whole).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals),
+                                                            rounding=ROUND_HALF_UP)
+
+
+def percent(count: int, base: int) -> Fraction:
+    """The exact percentage ``100 * count / base``."""
+    if base <= 0:
+        raise ValueError("a percentage needs a positive base")
+    return Fraction(100 * count, base)
+
+
+def display_percent(count: int, base: int, decimals: int = 0) -> Decimal:
+    """The percentage as the report prints it: exact, rounded half-up."""
+    return round_half_up(percent(count, base), decimals)
+
+
+def prints_as(value: Rational | int, printed: Rational | int | str, decimals: int) -> bool:
+    """True if the exact ``value`` rounds half-up to ``printed`` at ``decimals`` places."""
+    return round_half_up(value, decimals) == Decimal(str(printed)).quantize(
+        Decimal(1).scaleb(-decimals))

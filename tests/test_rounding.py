@@ -1,0 +1,46 @@
+"""Half-up rounding of exact fractions, against cases whose answer is known by hand."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from iro_stats.rounding import display_percent, prints_as, round_half_up
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (Fraction(29, 2), 0, "15"),      # 14.5 -> 15 (Python's round gives 14)
+        (Fraction(25, 2), 0, "13"),      # 12.5 -> 13 (round-half-even gives 12)
+        (Fraction(-5, 2), 0, "-3"),      # ties away from zero
+        (Fraction(1, 3), 2, "0.33"),
+        (Fraction(2, 3), 2, "0.67"),
+        ("0.3305", 3, "0.331"),
+        ("0.3304999", 3, "0.330"),
+        (7, 1, "7.0"),
+    ],
+)
+def test_round_half_up(value, decimals, expected):
+    assert round_half_up(value, decimals) == Decimal(expected)
+    assert str(round_half_up(value, decimals)) == expected
+
+
+def test_floats_are_refused():
+    with pytest.raises(TypeError):
+        round_half_up(14.5)
+
+
+def test_display_percent_uses_the_exact_fraction():
+    # 29 of 200 is 14.5%: float arithmetic gives 14.499999999999998 and round() prints 14.
+    assert round(29 / 200 * 100) == 14
+    assert display_percent(29, 200) == 15
+    # 12 of 295 IROs = 4.0677...% -> 4; 36 of 295 = 12.2% -> 12
+    assert display_percent(12, 295) == 4
+    assert display_percent(36, 295) == 12
+
+
+def test_prints_as():
+    assert prints_as(Fraction(49, 81) * 100, 60, 0)       # 60.49...
+    assert not prints_as(Fraction(49, 81) * 100, 61, 0)
+    assert prints_as(Fraction(1, 8), "0.13", 2)           # 0.125 -> 0.13
