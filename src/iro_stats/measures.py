@@ -1,0 +1,226 @@
+"""Published values as measurements of the data: one engine for every statistic the report prints.
+
+``specs/values.yaml`` says, for each published block, which frame, variable, codes and subgroup each
+number measures; the statistic (percent, mean, sd, count, range, r, p) is the published value's own.
+A value that restates another (``same_as``) is the other's measurement; a value that collapses
+categories (``sum_of``) is measured on the union of its parts' codes, from the exact counts, never
+by adding rounded percentages.
+
+Bases, as SPSS prints them: a percentage is the *valid percent*, over rows of the (sub)frame whose
+answer is not missing (user-missing codes are already missing here); a multi-response option is a
+0/1 variable whose valid base is the respondents who answered the question; mean and SD (n - 1) are
+over valid answers. Every measurement reports its base N and the rows it excluded as missing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .errors import IroStatsError
+
+STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
+SPEC_FIELDS = {"dataset", "var", "codes", "where", "with", "count", "note"}
+
+
+class SpecError(IroStatsError):
+    """A value spec that does not fit the codebook or the published values."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A computed value with its base: ``value`` exact where it can be (Fraction), else float;
+    ``base_n`` rows in the statistic's base; ``excluded`` rows of the (sub)frame left out as missing.
+    For ``range`` the value is a ``(min, max)`` pair."""
+
+    value: Fraction | float | tuple
+    base_n: int
+    excluded: int
+
+
+# --------------------------------------------------------------------------- derived variables
+
+
+def derive(frame: pd.DataFrame, definitions: dict) -> pd.DataFrame:
+    """Add derived variables. Each definition is one operation over listed variables:
+
+    - ``count_in: {vars, codes}``: how many of ``vars`` have a value in ``codes``;
+    - ``all_in`` / ``any_in``: 1 if all / any of ``vars`` are in ``codes``, else 0.
+
+    A derived value is missing where any of its variables is missing (listwise, as SPSS COUNT
+    with a missing-values check would be written).
+    """
+    out = frame.copy()
+    for name, definition in (definitions or {}).items():
+        (op, args), = definition.items()
+        columns = out[args["vars"]]
+        hits = columns.isin(args["codes"]).sum(axis=1)
+        value = {"count_in": hits,
+                 "all_in": (hits == len(args["vars"])).astype(int),
+                 "any_in": (hits > 0).astype(int)}[op]
+        out[name] = value.where(columns.notna().all(axis=1)).astype("Float64")
+    return out
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def _exact_mean(values: pd.Series) -> Fraction | float:
+    if (values == values.round()).all():
+        return Fraction(int(values.sum()), len(values))
+    return float(values.mean())
+
+
+def measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
+    """Compute one statistic on ``frame`` as ``spec`` says (see the module docstring)."""
+    if spec.get("where"):
+        frame = frame.query(spec["where"])
+    if statistic == "count":
+        how = spec.get("count", "rows")
+        if how == "rows":
+            return Measurement(len(frame), len(frame), 0)
+        distinct = frame[how.removeprefix("distinct:")].dropna()
+        return Measurement(distinct.nunique(), len(distinct), len(frame) - len(distinct))
+    var = spec["var"]
+    if statistic in ("r", "p"):
+        from scipy import stats
+
+        pair = frame[[var, spec["with"]]].astype(float).dropna()
+        result = stats.pearsonr(pair[var], pair[spec["with"]])
+        value = float(result.statistic if statistic == "r" else result.pvalue)
+        return Measurement(value, len(pair), len(frame) - len(pair))
+    valid = frame[var].dropna().astype(float)
+    excluded = len(frame) - len(valid)
+    if len(valid) == 0:
+        raise SpecError(f"{var}: no valid answers in the base of this statistic")
+    if statistic == "percent":
+        hits = int(valid.isin(spec.get("codes", [1])).sum())
+        return Measurement(Fraction(100 * hits, len(valid)), len(valid), excluded)
+    if statistic == "mean":
+        return Measurement(_exact_mean(valid), len(valid), excluded)
+    if statistic == "sd":
+        if len(valid) < 2:
+            raise SpecError(f"{var}: an SD needs two valid answers")
+        mean = valid.mean()
+        return Measurement(math.sqrt(((valid - mean) ** 2).sum() / (len(valid) - 1)),
+                           len(valid), excluded)
+    if statistic == "range":
+        return Measurement((float(valid.min()), float(valid.max())), len(valid), excluded)
+    raise SpecError(f"statistic {statistic!r} has no engine (known: {', '.join(STATISTICS)})")
+
+
+# --------------------------------------------------------------------------- specs
+
+
+def load_specs(path: str | Path) -> dict:
+    """Read ``specs/values.yaml``: ``derived`` variables per dataset, ``blocks`` of value specs,
+    and ``pending``: values the engine cannot measure yet, each with the reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"{path}: file not found")
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {key: document.get(key) or {} for key in ("derived", "blocks", "pending")}
+
+
+def resolve(specs: dict, published: pd.DataFrame) -> dict[str, dict]:
+    """The spec of every published value that has one: block fields, then the value's own.
+
+    ``same_as`` values take their target's spec, ``sum_of`` values the union of their parts' codes
+    (all parts must measure the same variable of the same subframe). Values without a spec are
+    absent from the result: see :func:`coverage`.
+    """
+    resolved: dict[str, dict] = {}
+    for block_id, block in specs["blocks"].items():
+        defaults = {k: v for k, v in block.items() if k != "values"}
+        for value_id, own in (block.get("values") or {}).items():
+            resolved[f"{block_id}.{value_id}"] = {**defaults, **(own or {})}
+    rows = published.set_index("id")
+    for _ in range(3):  # restatements of restatements
+        for pid, row in rows.iterrows():
+            if pid in resolved:
+                continue
+            if pd.notna(row["same_as"]) and row["same_as"] in resolved:
+                resolved[pid] = dict(resolved[row["same_as"]])
+            elif pd.notna(row["sum_of"]):
+                parts = [resolved.get(p) for p in row["sum_of"].split(";")]
+                if all(parts):
+                    keys = {(p["dataset"], p["var"], p.get("where")) for p in parts}
+                    if len(keys) == 1:
+                        codes = sorted({c for p in parts for c in p.get("codes", [1])})
+                        resolved[pid] = {**parts[0], "codes": codes}
+    return resolved
+
+
+def check_specs(specs: dict, resolved: dict[str, dict], published: pd.DataFrame,
+                codebook: dict) -> list[str]:
+    """Problems: unknown blocks, values, fields, datasets, variables or codes."""
+    problems = []
+    ids = set(published["id"])
+    blocks = set(published["block"])
+    variables = {d: {v["name"]: v for v in ds["variables"]} for d, ds in codebook["datasets"].items()}
+    for dataset, defs in specs["derived"].items():
+        for name, definition in defs.items():
+            (op, args), = definition.items()
+            if op not in ("count_in", "all_in", "any_in"):
+                problems.append(f"derived {dataset}.{name}: unknown operation {op}")
+            for var in args.get("vars", []):
+                if var not in variables.get(dataset, {}):
+                    problems.append(f"derived {dataset}.{name}: unknown variable {var}")
+            variables.setdefault(dataset, {})[name] = {"name": name, "kind": "count"}
+    for block_id in specs["blocks"]:
+        if block_id not in blocks:
+            problems.append(f"spec for unknown block {block_id}")
+    for pid in specs.get("pending", {}):
+        if pid not in ids:
+            problems.append(f"pending names unknown value {pid}")
+        elif pid in resolved:
+            problems.append(f"{pid}: both pending and specified")
+    stats = published.set_index("id")["statistic"]
+    for pid, spec in resolved.items():
+        if pid not in ids:
+            problems.append(f"{pid}: spec for a value published.yaml does not have")
+            continue
+        unknown = set(spec) - SPEC_FIELDS
+        if unknown:
+            problems.append(f"{pid}: unknown spec fields {sorted(unknown)}")
+        known = variables.get(spec.get("dataset"))
+        if known is None:
+            problems.append(f"{pid}: unknown dataset {spec.get('dataset')!r}")
+            continue
+        needed = [spec.get("var"), spec.get("with")]
+        if stats[pid] != "count" and not spec.get("var"):
+            problems.append(f"{pid}: a {stats[pid]} needs a var")
+        for var in filter(None, needed):
+            if var not in known:
+                problems.append(f"{pid}: unknown variable {spec['dataset']}.{var}")
+        var = known.get(spec.get("var") or "")
+        if var and "codes" in spec:
+            labels = var.get("values")
+            scale = codebook["scales"].get(labels) if isinstance(labels, str) else labels
+            if scale:
+                bad = set(spec["codes"]) - {int(c) for c in scale}
+                if bad:
+                    problems.append(f"{pid}: codes {sorted(bad)} are not codes of {var['name']}")
+    return problems
+
+
+def coverage(resolved: dict[str, dict], published: pd.DataFrame,
+             pending: dict | None = None) -> pd.DataFrame:
+    """How each published value is determined: ``spec``, ``not_computable``, ``pending`` (listed
+    in the spec file with a reason) or ``no_spec``."""
+    status = []
+    for row in published.itertuples():
+        if row.id in resolved:
+            status.append("spec")
+        elif row.id in (pending or {}):
+            status.append("pending")
+        elif pd.notna(row.not_computable):
+            status.append("not_computable")
+        else:
+            status.append("no_spec")
+    return published[["id", "block", "source", "group", "statistic"]].assign(how=status)

@@ -1,0 +1,85 @@
+"""The measurement engine, on small frames whose answers are known by hand."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from iro_stats.measures import SpecError, coverage, derive, measure, resolve
+
+# Ten respondents: a 5-point item with two missing answers, a binary item, a group.
+FRAME = pd.DataFrame({
+    "q": [1, 2, 2, 3, 4, 4, 5, 5, np.nan, np.nan],
+    "yes": [1, 0, 1, 1, 0, 1, np.nan, 1, 0, 1],
+    "grp": ["a", "a", "a", "b", "b", "b", "b", "a", "a", "b"],
+    "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    "y": [2, 4, 5, 4, 5, 7, 8, 9, 10, 12],
+})
+
+
+def test_valid_percent_excludes_missing_answers():
+    m = measure(FRAME, "percent", {"var": "q", "codes": [4, 5]})
+    assert m.value == Fraction(100 * 4, 8)   # 4 of 8 valid answers
+    assert (m.base_n, m.excluded) == (8, 2)
+
+
+def test_binary_percent_defaults_to_code_1_and_where_takes_a_subgroup():
+    m = measure(FRAME, "percent", {"var": "yes", "where": "grp == 'b'"})
+    # group b: yes = 1, 0, 1, nan, 1 -> 3 of 4 valid
+    assert m.value == 75 and m.base_n == 4 and m.excluded == 1
+
+
+def test_mean_is_exact_and_sd_uses_n_minus_1():
+    m = measure(FRAME, "mean", {"var": "q"})
+    assert m.value == Fraction(26, 8)
+    sd = measure(FRAME, "sd", {"var": "q"}).value
+    # by hand: deviations from 3.25 squared sum to 15.5; 15.5 / 7
+    assert sd == pytest.approx(math.sqrt(15.5 / 7))
+    assert sd == pytest.approx(FRAME["q"].std(ddof=1))
+
+
+def test_counts_rows_or_distinct_values():
+    assert measure(FRAME, "count", {}).value == 10
+    assert measure(FRAME, "count", {"count": "distinct:grp"}).value == 2
+    assert measure(FRAME, "range", {"var": "q"}).value == (1.0, 5.0)
+
+
+def test_correlation_matches_the_textbook_formula():
+    m = measure(FRAME, "r", {"var": "x", "with": "y"})
+    x, y = FRAME["x"], FRAME["y"]
+    by_hand = ((x - x.mean()) * (y - y.mean())).sum() / math.sqrt(
+        ((x - x.mean()) ** 2).sum() * ((y - y.mean()) ** 2).sum())
+    assert m.value == pytest.approx(by_hand)
+    assert measure(FRAME, "p", {"var": "x", "with": "y"}).value < 0.001
+
+
+def test_derived_counts_are_missing_when_an_item_is():
+    out = derive(FRAME, {"n": {"count_in": {"vars": ["q", "yes"], "codes": [1]}},
+                         "both": {"all_in": {"vars": ["q", "yes"], "codes": [1, 2]}}})
+    assert list(out["n"].iloc[:3]) == [2, 0, 1]
+    assert pd.isna(out["n"].iloc[6]) and pd.isna(out["n"].iloc[8])
+    assert list(out["both"].iloc[:3]) == [1, 0, 1]
+
+
+def test_no_valid_answers_is_an_error():
+    with pytest.raises(SpecError):
+        measure(FRAME.assign(q=np.nan), "mean", {"var": "q"})
+
+
+def test_resolve_follows_same_as_and_collapses_sum_of_codes():
+    published = pd.DataFrame({
+        "id": ["t.a", "t.b", "s.ab", "s.a"], "block": ["t", "t", "s", "s"],
+        "source": "Table 9.9", "group": "iro", "statistic": "percent",
+        "same_as": [None, None, None, "t.a"], "sum_of": [None, None, "t.a;t.b", None],
+        "not_computable": None,
+    })
+    specs = {"derived": {}, "blocks": {"t": {"dataset": "iro", "var": "q",
+                                             "values": {"a": {"codes": [4]}, "b": {"codes": [5]}}}}}
+    resolved = resolve(specs, published)
+    assert resolved["s.a"]["codes"] == [4]
+    assert resolved["s.ab"] == {"dataset": "iro", "var": "q", "codes": [4, 5]}
+    assert list(coverage(resolved, published)["how"]) == ["spec"] * 4
