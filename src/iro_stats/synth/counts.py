@@ -1,0 +1,164 @@
+"""Integer counts whose percentages print as the published ones: a small integer programme.
+
+Unknowns are counts ``x_k >= 0`` (e.g. respondents with code c in subgroup g). A percentage printed
+as p with d decimals over numerator cells ``num`` and denominator cells ``den`` holds when
+``100 * sum(num) / sum(den)`` rounds half-up to p, which with ``P = p * 10^d`` is linear:
+
+    (2P - 1) * sum(den)  <=  200 * 10^d * sum(num)  <=  (2P + 1) * sum(den) - 1
+
+Preferred is the strict form (``+ 1`` on the left as well): such counts never sit on an exact .5,
+so any rounding rule prints the same number. Totals (base Ns, subgroup sizes) are equalities or
+ranges. The objective keeps each percentage near the centre of its interval. An infeasible system
+is a finding about the report: :func:`conflicting` names a smallest set of targets that clash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Hashable, Sequence
+
+import numpy as np
+
+from ..errors import IroStatsError
+
+
+class Infeasible(IroStatsError):
+    """No integer counts satisfy the targets; ``conflict`` names a minimal clashing set."""
+
+    def __init__(self, message: str, conflict: Sequence[str] = ()):
+        super().__init__(message)
+        self.conflict = list(conflict)
+
+
+@dataclass(frozen=True)
+class Percent:
+    """``100 * sum(numerator) / sum(denominator)`` prints as ``value`` at ``decimals``."""
+
+    id: str
+    numerator: tuple[Hashable, ...]
+    denominator: tuple[Hashable, ...]
+    value: Fraction | int | str
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
+class Total:
+    """``low <= sum(cells) <= high`` (an equality when ``low == high``)."""
+
+    id: str
+    cells: tuple[Hashable, ...]
+    low: int
+    high: int
+
+
+def _rows(target, index, strict: bool):
+    """Constraint rows (coefficients, lower, upper) of one target."""
+    n = len(index)
+    if isinstance(target, Total):
+        row = np.zeros(n)
+        for cell in target.cells:
+            row[index[cell]] += 1
+        return [(row, target.low, target.high)]
+    scale = 10**target.decimals
+    big_p = Fraction(target.value) * scale
+    if big_p.denominator != 1:
+        raise ValueError(f"{target.id}: {target.value} has more than {target.decimals} decimals")
+    big_p = int(big_p)
+    row = np.zeros(n)
+    for cell in target.numerator:
+        row[index[cell]] += 200 * scale
+    den = np.zeros(n)
+    for cell in target.denominator:
+        den[index[cell]] += 1
+    lower = row - (2 * big_p - 1) * den      # >= 0 (>= 1 strict)
+    upper = row - (2 * big_p + 1) * den      # <= -1
+    return [(lower, 1 if strict else 0, np.inf), (upper, -np.inf, -1)]
+
+
+def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
+          strict: bool = True, upper: int | None = None) -> dict[Hashable, int]:
+    """Counts for ``cells`` meeting every target; raises :class:`Infeasible` (with the conflict).
+
+    With ``strict`` the percentages avoid exact .5 ties; where that is infeasible the half-up
+    form is tried before giving up.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    index = {cell: i for i, cell in enumerate(cells)}
+    n = len(cells)
+    rows, lows, highs = [], [], []
+    centre_rows = []
+    for target in targets:
+        for row, lo, hi in _rows(target, index, strict):
+            rows.append(row)
+            lows.append(lo)
+            highs.append(hi)
+        if isinstance(target, Percent):
+            # distance from the centre of the printing interval: 200*10^d*num - 2P*den
+            scale = 10**target.decimals
+            centre = np.zeros(n)
+            for cell in target.numerator:
+                centre[index[cell]] += 200 * scale
+            for cell in target.denominator:
+                centre[index[cell]] -= 2 * int(Fraction(target.value) * scale)
+            centre_rows.append(centre)
+    m = len(centre_rows)
+    # unknowns: n counts, then m deviations t_j >= |centre_j . x|
+    a = np.zeros((len(rows) + 2 * m, n + m))
+    lo = np.array(lows + [0.0] * (2 * m))
+    hi = np.array(highs + [np.inf] * (2 * m))
+    if rows:
+        a[: len(rows), :n] = np.array(rows)
+    for j, centre in enumerate(centre_rows):
+        a[len(rows) + 2 * j, :n] = -centre
+        a[len(rows) + 2 * j, n + j] = 1
+        a[len(rows) + 2 * j + 1, :n] = centre
+        a[len(rows) + 2 * j + 1, n + j] = 1
+    cost = np.concatenate([np.zeros(n), np.ones(m)])
+    bounds = Bounds(np.zeros(n + m), np.full(n + m, np.inf if upper is None else upper))
+    integrality = np.concatenate([np.ones(n), np.zeros(m)])
+    result = milp(cost, constraints=LinearConstraint(a, lo, hi), bounds=bounds,
+                  integrality=integrality, options={"time_limit": 60})
+    if result.status == 0:
+        return {cell: int(round(result.x[index[cell]])) for cell in cells}
+    if strict:
+        return solve(cells, targets, strict=False, upper=upper)
+    conflict = conflicting(cells, targets, upper=upper)
+    raise Infeasible(f"no counts satisfy {len(targets)} targets; these conflict: "
+                     f"{', '.join(conflict)}", conflict)
+
+
+def feasible(cells, targets, *, upper=None) -> bool:
+    """True if some counts meet every target (half-up form)."""
+    try:
+        solve(cells, targets, strict=False, upper=upper)
+    except Infeasible:
+        return False
+    return True
+
+
+def conflicting(cells, targets, *, upper=None) -> list[str]:
+    """A minimal infeasible subset of targets (deletion filter): drop each target in turn and keep
+    it out if the rest is still infeasible."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    index = {cell: i for i, cell in enumerate(cells)}
+
+    def ok(subset) -> bool:
+        rows = [r for t in subset for r in _rows(t, index, strict=False)]
+        if not rows:
+            return True
+        a = np.array([r[0] for r in rows])
+        result = milp(np.zeros(len(cells)),
+                      constraints=LinearConstraint(a, [r[1] for r in rows], [r[2] for r in rows]),
+                      bounds=Bounds(0, np.inf if upper is None else upper),
+                      integrality=np.ones(len(cells)), options={"time_limit": 30})
+        return result.status == 0
+
+    keep = list(targets)
+    for target in list(targets):
+        trial = [t for t in keep if t is not target]
+        if not ok(trial):
+            keep = trial
+    return [t.id for t in keep]
