@@ -21,6 +21,7 @@ def round_half_up(value: Rational | int | str, decimals: int = 0) -> Decimal:
     if isinstance(value, float):
         raise TypeError("round_half_up takes exact numbers (Fraction, int, str), not float")
     exact = Fraction(value)
+    exact = Fraction(int(exact.numerator), int(exact.denominator))  # numpy ints -> Python ints
     scaled = exact * 10**decimals
     sign = -1 if scaled < 0 else 1
     whole, rest = divmod(abs(scaled.numerator), scaled.denominator)

@@ -1,6 +1,7 @@
 """Integer counts whose percentages print as the published ones: a small integer programme.
 
-Unknowns are counts ``x_k >= 0`` (e.g. respondents with code c in subgroup g). A percentage printed
+Unknowns are counts ``x_k >= 0`` (e.g. respondents with code c in subgroup g); ``Near`` goals
+only shape the objective, where the report leaves counts free. A percentage printed
 as p with d decimals over numerator cells ``num`` and denominator cells ``den`` holds when
 ``100 * sum(num) / sum(den)`` rounds half-up to p, which with ``P = p * 10^d`` is linear:
 
@@ -44,12 +45,25 @@ class Percent:
 
 @dataclass(frozen=True)
 class Total:
-    """``low <= sum(cells) <= high`` (an equality when ``low == high``)."""
+    """``low <= sum(weight * cell) <= high`` (an equality when ``low == high``; weights 1 unless
+    given, one per cell)."""
 
     id: str
     cells: tuple[Hashable, ...]
-    low: int
-    high: int
+    low: float
+    high: float
+    weights: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Near:
+    """A soft goal: keep ``sum(weight * cell)`` near ``goal`` (it only shapes the objective, for
+    plausible counts where the report leaves them free)."""
+
+    id: str
+    cells: tuple[Hashable, ...]
+    goal: float
+    weights: tuple[float, ...] | None = None
 
 
 def _rows(target, index, strict: bool):
@@ -57,8 +71,8 @@ def _rows(target, index, strict: bool):
     n = len(index)
     if isinstance(target, Total):
         row = np.zeros(n)
-        for cell in target.cells:
-            row[index[cell]] += 1
+        for cell, weight in zip(target.cells, target.weights or [1] * len(target.cells)):
+            row[index[cell]] += weight
         return [(row, target.low, target.high)]
     scale = 10**target.decimals
     big_p = Fraction(target.value) * scale
@@ -90,6 +104,8 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
     rows, lows, highs = [], [], []
     centre_rows = []
     for target in targets:
+        if isinstance(target, Near):
+            continue
         for row, lo, hi in _rows(target, index, strict):
             rows.append(row)
             lows.append(lo)
@@ -102,7 +118,13 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
                 centre[index[cell]] += 200 * scale
             for cell in target.denominator:
                 centre[index[cell]] -= 2 * int(Fraction(target.value) * scale)
-            centre_rows.append(centre)
+            centre_rows.append((centre, 0.0))
+    for target in targets:
+        if isinstance(target, Near):
+            row = np.zeros(n)
+            for cell, weight in zip(target.cells, target.weights or [1] * len(target.cells)):
+                row[index[cell]] += weight
+            centre_rows.append((row, target.goal))
     m = len(centre_rows)
     # unknowns: n counts, then m deviations t_j >= |centre_j . x|
     a = np.zeros((len(rows) + 2 * m, n + m))
@@ -110,11 +132,14 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
     hi = np.array(highs + [np.inf] * (2 * m))
     if rows:
         a[: len(rows), :n] = np.array(rows)
-    for j, centre in enumerate(centre_rows):
+    for j, (centre, goal) in enumerate(centre_rows):
+        # t_j >= centre.x - goal and t_j >= goal - centre.x
         a[len(rows) + 2 * j, :n] = -centre
         a[len(rows) + 2 * j, n + j] = 1
+        lo[len(rows) + 2 * j] = -goal
         a[len(rows) + 2 * j + 1, :n] = centre
         a[len(rows) + 2 * j + 1, n + j] = 1
+        lo[len(rows) + 2 * j + 1] = goal
     cost = np.concatenate([np.zeros(n), np.ones(m)])
     bounds = Bounds(np.zeros(n + m), np.full(n + m, np.inf if upper is None else upper))
     integrality = np.concatenate([np.ones(n), np.zeros(m)])
@@ -157,7 +182,8 @@ def conflicting(cells, targets, *, upper=None) -> list[str]:
         return result.status == 0
 
     keep = list(targets)
-    for target in list(targets):
+    keep = [t for t in keep if not isinstance(t, Near)]
+    for target in list(keep):
         trial = [t for t in keep if t is not target]
         if not ok(trial):
             keep = trial
