@@ -83,3 +83,24 @@ def test_resolve_follows_same_as_and_collapses_sum_of_codes():
     assert resolved["s.a"]["codes"] == [4]
     assert resolved["s.ab"] == {"dataset": "iro", "var": "q", "codes": [4, 5]}
     assert list(coverage(resolved, published)["how"]) == ["spec"] * 4
+
+
+def test_derived_counts_with_missing_all_count_unanswered_items_as_no():
+    out = derive(FRAME, {"n": {"missing": "all",
+                               "count_in": {"vars": ["q", "yes"], "codes": [1]}}})
+    # row 6: q = 5, yes missing -> 0 (not missing); row 8: q missing, yes = 0 -> 0
+    assert out["n"].iloc[6] == 0 and out["n"].iloc[8] == 0
+    both_missing = derive(FRAME.assign(yes=np.nan), {"n": {"missing": "all", "count_in": {
+        "vars": ["q", "yes"], "codes": [1]}}})
+    assert pd.isna(both_missing["n"].iloc[8]) and both_missing["n"].iloc[0] == 1
+
+
+def test_sum_of_counts_is_not_merged_as_codes():
+    published = pd.DataFrame({
+        "id": ["t.a", "t.b", "t.total"], "block": "t", "source": "Table 9.9", "group": "la",
+        "statistic": "count", "same_as": None, "sum_of": [None, None, "t.a;t.b"],
+        "not_computable": None,
+    })
+    specs = {"blocks": {"t": {"dataset": "iro", "var": "q",
+                              "values": {"a": {"codes": [1]}, "b": {"codes": [2]}}}}}
+    assert "t.total" not in resolve(specs, published)

@@ -3,8 +3,9 @@
 ``specs/values.yaml`` says, for each published block, which frame, variable, codes and subgroup each
 number measures; the statistic (percent, mean, sd, count, range, r, p) is the published value's own.
 A value that restates another (``same_as``) is the other's measurement; a value that collapses
-categories (``sum_of``) is measured on the union of its parts' codes, from the exact counts, never
-by adding rounded percentages.
+categories (``sum_of``, percentages only) is measured on the union of its parts' codes, from the
+exact counts, never by adding rounded percentages. Respondent frames carry the LA columns of
+``LA_COLUMNS`` (joined via la_code) for subgroups and correlations.
 
 Bases, as SPSS prints them: a percentage is the *valid percent*, over rows of the (sub)frame whose
 answer is not missing (user-missing codes are already missing here); a multi-response option is a
@@ -25,6 +26,8 @@ import yaml
 from .errors import IroStatsError
 
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
+# Columns joined to every respondent frame from the LA frame and LA attributes (via la_code).
+LA_COLUMNS = ("la_type", "ofsted_lac", "ofsted_after_apr2011", "lac_2012")
 SPEC_FIELDS = {"dataset", "var", "codes", "where", "with", "count", "note"}
 
 
@@ -52,18 +55,22 @@ def derive(frame: pd.DataFrame, definitions: dict) -> pd.DataFrame:
     - ``count_in: {vars, codes}``: how many of ``vars`` have a value in ``codes``;
     - ``all_in`` / ``any_in``: 1 if all / any of ``vars`` are in ``codes``, else 0.
 
-    A derived value is missing where any of its variables is missing (listwise, as SPSS COUNT
-    with a missing-values check would be written).
+    A derived value is missing where any of its variables is missing (listwise), or with
+    ``missing: all`` only where all of them are (the others then count as not in ``codes``, as
+    SPSS COUNT does).
     """
     out = frame.copy()
     for name, definition in (definitions or {}).items():
+        definition = dict(definition)
+        rule = definition.pop("missing", "any")
         (op, args), = definition.items()
         columns = out[args["vars"]]
         hits = columns.isin(args["codes"]).sum(axis=1)
         value = {"count_in": hits,
                  "all_in": (hits == len(args["vars"])).astype(int),
                  "any_in": (hits > 0).astype(int)}[op]
-        out[name] = value.where(columns.notna().all(axis=1)).astype("Float64")
+        answered = columns.notna().all(axis=1) if rule == "any" else columns.notna().any(axis=1)
+        out[name] = value.where(answered).astype("Float64")
     return out
 
 
@@ -146,7 +153,7 @@ def resolve(specs: dict, published: pd.DataFrame) -> dict[str, dict]:
                 continue
             if pd.notna(row["same_as"]) and row["same_as"] in resolved:
                 resolved[pid] = dict(resolved[row["same_as"]])
-            elif pd.notna(row["sum_of"]):
+            elif pd.notna(row["sum_of"]) and row["statistic"] == "percent":
                 parts = [resolved.get(p) for p in row["sum_of"].split(";")]
                 if all(parts):
                     keys = {(p["dataset"], p["var"], p.get("where")) for p in parts}
@@ -163,8 +170,11 @@ def check_specs(specs: dict, resolved: dict[str, dict], published: pd.DataFrame,
     ids = set(published["id"])
     blocks = set(published["block"])
     variables = {d: {v["name"]: v for v in ds["variables"]} for d, ds in codebook["datasets"].items()}
+    for known in variables.values():
+        known.update({c: {"name": c, "kind": "la"} for c in LA_COLUMNS})
     for dataset, defs in specs["derived"].items():
         for name, definition in defs.items():
+            definition = {k: v for k, v in definition.items() if k != "missing"}
             (op, args), = definition.items()
             if op not in ("count_in", "all_in", "any_in"):
                 problems.append(f"derived {dataset}.{name}: unknown operation {op}")
