@@ -1,0 +1,73 @@
+"""Published beside reproduced: every value of ``published.yaml`` measured on the datasets.
+
+One row per published value: ``id, statistic, published, reproduced, base_n_published,
+base_n_reproduced, status, note``. A value matches when the exact reproduced value rounds half-up
+to the printed one (counts: equal; ranges: both ends) and, where a base N is printed, the
+reproduced base lies within it. Statuses: ``match``, ``mismatch``, ``approximate`` (a vague
+number in words, shown but not judged), ``pending`` (no engine yet, with the reason),
+``not_computable`` (no extract can determine it, with the reason).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .measures import derive, measure
+from .rounding import prints_as
+
+MISSING_CODES = (-99, -98)
+
+
+def analysis_frames(frames: dict[str, pd.DataFrame], derived: dict) -> dict[str, pd.DataFrame]:
+    """Frames as the statistics see them: user-missing codes and blank strings as missing, with
+    the derived variables of the specs added."""
+    out = {}
+    for name, frame in frames.items():
+        clean = frame.mask(frame.isin(MISSING_CODES)).replace("", np.nan)
+        out[name] = derive(clean, derived.get(name, {}))
+    return out
+
+
+def _exact(value):
+    if isinstance(value, (Fraction, int)):
+        return value
+    return Fraction(repr(float(value)))
+
+
+def _matches(row, m) -> bool:
+    decimals = int(row.decimals)
+    if row.statistic == "range":
+        low, high = m.value
+        return prints_as(_exact(low), row.value_min, decimals) and prints_as(
+            _exact(high), row.value_max, decimals)
+    if not prints_as(_exact(m.value), row.value, decimals):
+        return False
+    if pd.notna(row.base_n_min) and row.statistic in ("percent", "mean", "sd", "r", "p"):
+        return int(row.base_n_min) <= m.base_n <= int(row.base_n_max)
+    return True
+
+
+def reproduce(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
+              published: pd.DataFrame, pending: dict[str, str]) -> pd.DataFrame:
+    """Measure every published value that has a spec on ``frames`` (see :func:`analysis_frames`)."""
+    rows = []
+    for row in published.itertuples():
+        out = {"id": row.id, "statistic": row.statistic,
+               "published": row.value if pd.notna(row.value) else f"{row.value_min:g}-{row.value_max:g}",
+               "reproduced": None, "base_n_published": row.base_n_min, "base_n_reproduced": None,
+               "status": None, "note": None}
+        spec = resolved.get(row.id)
+        if spec is None:
+            out["status"] = "pending" if row.id in pending else "not_computable"
+            out["note"] = pending.get(row.id) or row.not_computable
+        else:
+            m = measure(frames[spec["dataset"]], row.statistic, spec)
+            shown = m.value if isinstance(m.value, tuple) else float(m.value)
+            out.update(reproduced=shown, base_n_reproduced=m.base_n)
+            ok = _matches(row, m)
+            out["status"] = "match" if ok else ("approximate" if row.approximate else "mismatch")
+        rows.append(out)
+    return pd.DataFrame(rows)

@@ -1,0 +1,214 @@
+"""Respondent-level answers whose statistics print as the published ones.
+
+For each variable of a dataset, in an order where routing and subgroup variables come first:
+
+1. the rows the question is asked of (its ``routing``; the others get -98, not applicable);
+2. the published targets on it (resolved value specs: percentages and means, each over the rows of
+   its ``where``), turned into counts per (subgroup atom, code) and solved by :mod:`.counts`; the
+   base Ns printed become totals of valid answers, the rest of the routed-in rows are -99 (not
+   answered);
+3. the codes dealt out at random (seeded) within each atom.
+
+Variables no published value touches get a plausible spread with few missing answers. Targets
+that span several variables (derived counts), SDs and correlations are not calibrated here.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .counts import Infeasible, Near, Percent, Total, solve
+
+NOT_ANSWERED, NOT_APPLICABLE = -99, -98
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _scale(codebook: dict, var: dict) -> list[int]:
+    labels = var.get("values")
+    labels = codebook["scales"][labels] if isinstance(labels, str) else labels
+    return sorted(int(c) for c in labels)
+
+
+def _names(expression: str | None, known) -> set[str]:
+    return {w for w in _WORD.findall(expression or "") if w in known}
+
+
+def order(variables: list[dict], targets: dict[str, list[dict]]) -> list[dict]:
+    """Variables sorted so that those named in a routing or ``where`` come first."""
+    by_name = {v["name"]: v for v in variables}
+    needs = {
+        v["name"]: (_names(v.get("routing"), by_name)
+                    | {n for t in targets.get(v["name"], []) for n in _names(t.get("where"), by_name)})
+        - {v["name"]}
+        for v in variables
+    }
+    done, out = set(), []
+    while len(out) < len(variables):
+        ready = [n for n in by_name if n not in done and needs[n] <= done]
+        if not ready:
+            raise ValueError(f"circular routing among {sorted(set(by_name) - done)}")
+        for name in ready:
+            done.add(name)
+            out.append(by_name[name])
+    return out
+
+
+def _valid(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with user-missing codes as missing, for evaluating routing and subgroups."""
+    return frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
+
+
+def _plausible(codes: list[int], n: int, rng) -> list[int]:
+    """Default answers for an item no published value constrains: a gentle hump, few missing."""
+    weights = np.array([1.0 + min(i, len(codes) - 1 - i) for i in range(len(codes))])
+    answers = rng.choice(codes, size=n, p=weights / weights.sum()).tolist()
+    for i in rng.choice(n, size=min(n, round(0.02 * n)), replace=False):
+        answers[i] = NOT_ANSWERED
+    return answers
+
+
+def _solve_relaxing(cells, goals, relaxed: list[dict]) -> dict:
+    """Solve; while infeasible, drop the published value that the minimal conflict names (a
+    percentage or mean before a base N or a subgroup size) and record it in ``relaxed``."""
+    while True:
+        try:
+            return solve(cells, goals)
+        except Infeasible as err:
+            values = [g for g in err.conflict if ":" not in g and not g.startswith("atom")]
+            if not values:
+                raise
+            victim = values[-1]
+            relaxed.append({"id": victim, "conflict": ";".join(err.conflict)})
+            goals = [g for g in goals if g.id.split(":")[0] != victim]
+
+
+def routing_needs(variables: list[dict], targets: dict[str, list[dict]],
+                  codebook: dict) -> dict[str, list[tuple[str, list[int], int]]]:
+    """For each variable that routes others: ``(id, codes, n)``: at least n rows must have one of
+    ``codes`` so that a routed question can reach its published base N."""
+    by_name = {v["name"]: v for v in variables}
+    needs: dict[str, list] = {}
+    for var in variables:
+        names = _names(var.get("routing"), by_name)
+        if len(names) != 1:
+            continue
+        (gate,) = names
+        if by_name[gate]["kind"] not in ("categorical", "ordinal", "binary"):
+            continue
+        base = max((t["base_min"] for t in targets.get(var["name"], [])
+                    if t.get("base_min") and not t.get("where")), default=None)
+        if base is None:
+            continue
+        gate_codes = _scale(codebook, by_name[gate])
+        probe = pd.DataFrame({gate: gate_codes})
+        routed = probe[probe.eval(var["routing"]).astype(bool)][gate].tolist()
+        needs.setdefault(gate, []).append((f"{var['name']}:routing", routed, base))
+    return needs
+
+
+def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codebook: dict,
+                      rng, relaxed: list[dict] | None = None,
+                      at_least: list[tuple[str, list[int], int]] = ()) -> pd.Series:
+    """Codes for one categorical/ordinal/binary variable (see the module docstring). Published
+    values that cannot hold together are dropped one by one and listed in ``relaxed``."""
+    codes = _scale(codebook, var)
+    valid = _valid(frame)
+    asked = (valid.eval(var["routing"]) if var.get("routing") else pd.Series(True, frame.index))
+    asked = asked.fillna(False).astype(bool)
+    result = pd.Series(NOT_APPLICABLE, index=frame.index, dtype="int64")
+    if not targets and not at_least:
+        result[asked] = _plausible(codes, int(asked.sum()), rng)
+        return result
+    wheres = sorted({t.get("where") or "" for t in targets} | {""})
+    masks = {w: (valid.eval(w).fillna(False).astype(bool) if w else pd.Series(True, frame.index))
+             for w in wheres}
+    atom_of = pd.Series([tuple(bool(masks[w][i]) for w in wheres) for i in frame.index],
+                        index=frame.index)[asked]
+    atoms = sorted(set(atom_of))
+    cells = [(a, c) for a in atoms for c in [*codes, NOT_ANSWERED]]
+    goals = []
+    for a in atoms:
+        n = int((atom_of == a).sum())
+        goals.append(Total(f"atom{a}", tuple((a, c) for c in [*codes, NOT_ANSWERED]), n, n))
+    for k, target in enumerate(targets):
+        inside = [a for a in atoms if a[wheres.index(target.get("where") or "")]]
+        den = tuple((a, c) for a in inside for c in codes)
+        if target["statistic"] == "count":
+            num = tuple((a, c) for a in inside for c in target["codes"])
+            n = int(target["value"])
+            goals.append(Total(target["id"], num, n, n))
+        elif target["statistic"] == "percent":
+            num = tuple((a, c) for a in inside for c in target.get("codes", [1]))
+            goals.append(Percent(target["id"], num, den, target["value"], target["decimals"]))
+        elif target["statistic"] == "mean":
+            half = Fraction(1, 2 * 10 ** target["decimals"])
+            centre = Fraction(str(target["value"]))
+            weights = tuple(float(c) for _, c in den)
+            # (centre - half) * n <= sum(code) < (centre + half) * n, n = sum(den)
+            goals.append(Total(target["id"] + ":lo", den, 0, np.inf,
+                               tuple(w - float(centre - half) for w in weights)))
+            goals.append(Total(target["id"] + ":hi", den, -np.inf, -1e-9,
+                               tuple(w - float(centre + half) for w in weights)))
+        if target.get("base_min") is not None:
+            goals.append(Total(target["id"] + ":base", den, target["base_min"], target["base_max"]))
+    for goal_id, routed, n in at_least:
+        goals.append(Total(goal_id, tuple((a, c) for a in atoms for c in routed), n, np.inf))
+    missing = tuple((a, NOT_ANSWERED) for a in atoms)
+    goals.append(Near("few_missing", missing, 0.02 * int(asked.sum())))
+    counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
+    for a in atoms:
+        rows = atom_of.index[atom_of == a].to_numpy().copy()
+        deal = [c for c in [*codes, NOT_ANSWERED] for _ in range(counts[(a, c)])]
+        rng.shuffle(rows)
+        result[rows] = deal
+    return result
+
+
+def _count_target(spec: dict, dataset: dict, codebook: dict) -> tuple[str, list[int]] | None:
+    """A row count whose ``where`` tests one categorical variable: (variable, codes counted)."""
+    by_name = {v["name"]: v for v in dataset["variables"]}
+    names = _names(spec.get("where"), by_name)
+    if spec.get("count", "rows") != "rows" or len(names) != 1:
+        return None
+    (name,) = names
+    if by_name[name]["kind"] not in ("categorical", "ordinal", "binary"):
+        return None
+    probe = pd.DataFrame({name: _scale(codebook, by_name[name])})
+    hits = probe.eval(spec["where"])
+    return name, probe[hits.fillna(False).astype(bool)][name].tolist()
+
+
+def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.DataFrame,
+                        codebook: dict) -> dict[str, list[dict]]:
+    """The targets on each variable of ``dataset``: percentages and means (over the rows of their
+    ``where``), and counts of rows whose answer is in a set of codes; one per distinct spec."""
+    rows = published.set_index("id")
+    out: dict[str, list[dict]] = {}
+    seen = set()
+    for pid, spec in resolved.items():
+        row = rows.loc[pid]
+        if spec.get("dataset") != dataset or row["approximate"] or pd.isna(row["value"]):
+            continue
+        target = {"id": pid, "statistic": row["statistic"], "value": Fraction(str(row["value"])),
+                  "decimals": int(row["decimals"]), "codes": spec.get("codes", [1]),
+                  "where": spec.get("where"),
+                  "base_min": None if pd.isna(row["base_n_min"]) else int(row["base_n_min"]),
+                  "base_max": None if pd.isna(row["base_n_max"]) else int(row["base_n_max"])}
+        if row["statistic"] == "count":
+            found = _count_target(spec, codebook["datasets"][dataset], codebook)
+            if found is None:
+                continue
+            var, target["codes"], target["where"] = found[0], found[1], None
+        elif row["statistic"] in ("percent", "mean") and spec.get("var"):
+            var = spec["var"]
+        else:
+            continue
+        key = (var, tuple(target["codes"]), target["where"], row["statistic"], row["value"])
+        if key not in seen:
+            seen.add(key)
+            out.setdefault(var, []).append(target)
+    return out

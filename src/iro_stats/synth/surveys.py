@@ -1,0 +1,101 @@
+"""The synthetic datasets: respondents placed in the LA skeleton, then their answers generated.
+
+``generate`` returns one frame per codebook dataset with canonical variable names and SPSS codes
+(-99 not answered, -98 not applicable); writing them as .sav is :mod:`.sav`'s job.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..measures import LA_COLUMNS
+from .la_structure import build as build_skeleton
+from .respondents import generate_variable, order, routing_needs, targets_by_variable
+
+CATEGORICAL = ("categorical", "ordinal", "binary")
+# Table 6.1 prints 25 + 11 + 6 + 6 + 2 = 50 authorities but a total of 49 (and section 6.1 says
+# 49, with 1 to 9 enquiries each, 104 in all). One LA fewer with a single enquiry keeps the total,
+# the range and the 104 enquiries: 24 x 1, 11 x 2, 6 x 3, 6 x 4, then 7 and 9.
+ENQUIRIES_PER_LA = [1] * 24 + [2] * 11 + [3] * 6 + [4] * 6 + [7, 9]
+# Section 6.5: eight referred cases, 14 children; three cases from one LA, two with none known.
+CHILDREN_PER_CASE = [3, 2, 2, 2, 2, 1, 1, 1]
+
+
+def _respondents(skeleton: pd.DataFrame, column: str, id_name: str, prefix: str,
+                 extra_without_la: int = 0) -> pd.DataFrame:
+    codes = skeleton.loc[skeleton.index.repeat(skeleton[column]), "la_code"].tolist()
+    codes += [""] * extra_without_la
+    frame = pd.DataFrame({id_name: [f"{prefix}{i + 1:04d}" for i in range(len(codes))],
+                          "la_code": codes})
+    return frame
+
+
+def _join_la(frame: pd.DataFrame, la: pd.DataFrame) -> pd.DataFrame:
+    present = [c for c in LA_COLUMNS if c in la.columns]
+    return frame.merge(la[["la_code", *present]], on="la_code", how="left")
+
+
+def _numeric(var: dict, n: int, rng) -> np.ndarray:
+    low, high = var["range"]
+    centre = low + (high - low) / 3
+    values = rng.normal(centre, (high - low) / 8, size=n).clip(low, high)
+    return values.round() if var["kind"] == "count" else values.round(1)
+
+
+def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
+                     published: pd.DataFrame, rng, relaxed: list[dict]) -> pd.DataFrame:
+    """Every codebook variable of ``dataset`` for the rows of ``base`` (ids, la_code, LA columns)."""
+    spec = codebook["datasets"][dataset]
+    frame = base.copy()
+    targets = targets_by_variable(dataset, resolved, published, codebook)
+    todo = [v for v in spec["variables"] if v["name"] not in frame.columns]
+    needs = routing_needs(todo, targets, codebook)
+    for k, var in enumerate(order(todo, targets)):
+        name = var["name"]
+        if k % 40 == 39:
+            frame = frame.copy()  # defragment: columns are added one at a time
+        if var["kind"] in CATEGORICAL:
+            frame[name] = generate_variable(frame, var, targets.get(name, []), codebook, rng,
+                                            relaxed, needs.get(name, []))
+        elif var["kind"] in ("count", "continuous"):
+            frame[name] = _numeric(var, len(frame), rng)
+        elif var["kind"] == "text":
+            frame[name] = ""
+    return frame
+
+
+def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
+             seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """All synthetic datasets, deterministic for a seed, and the published values that had to be
+    dropped because they conflict with others (``id, conflict``)."""
+    rng = np.random.default_rng(seed)
+    skeleton = build_skeleton(la_frame, published, rng)
+    la = skeleton.copy()
+    la["ofsted_after_apr2011"] = rng.integers(0, 2, len(la))  # calibrated later (footnote 15)
+    la["lac_2012"] = rng.integers(30, 1500, len(la))          # calibrated later (footnote 8)
+    la.loc[la["la_code"] == "IOS", ["ofsted_after_apr2011", "lac_2012"]] = [np.nan, 0]
+    la = la.merge(la_frame[["la_code", "la_type"]], on=["la_code", "la_type"])
+    bases = {
+        "iro": _respondents(skeleton, "n_iro", "iro_id", "I", extra_without_la=1),
+        "manager": _respondents(skeleton, "n_manager", "mgr_id", "M"),
+        "dcs": _respondents(skeleton, "n_dcs", "dcs_id", "D"),
+    }
+    enquiry_las = rng.choice(skeleton["la_code"], size=len(ENQUIRIES_PER_LA), replace=False)
+    enquiries = [code for code, n in zip(enquiry_las, ENQUIRIES_PER_LA) for _ in range(n)]
+    bases["cafcass_enquiry"] = pd.DataFrame({
+        "enquiry_id": [f"E{i + 1:04d}" for i in range(len(enquiries))], "la_code": enquiries})
+    case_las = list(rng.choice(skeleton["la_code"], size=4, replace=False))
+    case_la = [case_las[0]] * 3 + case_las[1:] + ["", ""]   # 3 cases from one LA, 2 unknown
+    children = [(case + 1, case_la[case]) for case, n in enumerate(CHILDREN_PER_CASE)
+                for _ in range(n)]
+    bases["cafcass_referral"] = pd.DataFrame({
+        "child_id": [f"R{i + 1:03d}" for i in range(len(children))],
+        "ref_case_id": [case for case, _ in children], "la_code": [la for _, la in children]})
+    frames, relaxed = {}, []
+    for dataset, base in bases.items():
+        joined = _join_la(base, la)
+        frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
+                                           relaxed)
+    frames["la_attributes"] = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]]
+    return frames, pd.DataFrame(relaxed, columns=["id", "conflict"])

@@ -1,0 +1,89 @@
+"""The synthetic datasets reproduce the published values (measured by the same engine as the
+tables), apart from a reviewed list of gaps that the generator does not close yet."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from iro_stats.measures import load_specs, resolve
+from iro_stats.reproduce import analysis_frames, reproduce
+from iro_stats.synth.surveys import generate
+
+SEED = 20120401
+
+# Values the report's own figures make impossible together (each proved by the count solver's
+# minimal conflict; see the audit in tests/test_reference.py for the arithmetic).
+REPORT_CONFLICTS = {
+    "f2_1.metropolitan_district",     # 61% of 81
+    "f2_3.metropolitan_district",     # 85% of 14
+    "f2_3.london_borough",            # 71% of 13
+    "es_improvement.dcs_rating_4_5",  # 48% in the summary vs 47% in section 5.2
+}
+
+# Not yet reproduced by the generator (issue 3 continues): each with what is missing.
+GENERATOR_GAPS = {
+    # targets across several items (derived all_in / count_in variables)
+    "s3_2.all_review_tasks", "s3_2.chair_and_record_over_90", "s3_3.none_regularly",
+    "s4_2.no_qa_task_regular", "s4_2.one_qa_task_regular",
+    "t4_5.able_tasks_0", "t4_5.able_tasks_1", "t4_5.able_tasks_2_6",
+    "t4_5.not_able_tasks_0", "t4_5.not_able_tasks_1", "t4_5.not_able_tasks_2_6",
+    # standard deviations (need the counts chosen for mean and SD together)
+    "t5_1.iro_sd",
+    # case-level counts and ranges of the Cafcass referral records
+    "es_external.referred_cases_guardian_agreed", "es_external.referred_cases_remedied",
+    "s6_7.cases_guardian_agreed", "s6_5.outright_disagreement", "s6_5.report_pages",
+    "s6_5.age_range", "s6_5.age_unknown", "s6_3.placement_concern_las",
+    # correlation with the LA's Ofsted rating (footnote 15)
+    "fn15.r", "fn15.p",
+}
+
+
+@pytest.fixture(scope="module")
+def generated(published, codebook, la_frame):
+    specs = load_specs(ROOT / "specs" / "values.yaml")
+    resolved = resolve(specs, published)
+    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED)
+    table = reproduce(analysis_frames(frames, specs["derived"]), resolved, published,
+                      specs["pending"])
+    return frames, relaxed, table
+
+
+def test_only_the_reports_own_conflicts_are_relaxed(generated):
+    _, relaxed, _ = generated
+    assert set(relaxed["id"]) == REPORT_CONFLICTS
+
+
+def test_published_values_are_reproduced_apart_from_the_listed_gaps(generated):
+    _, _, table = generated
+    mismatches = set(table.loc[table["status"] == "mismatch", "id"])
+    unexpected = mismatches - REPORT_CONFLICTS - GENERATOR_GAPS
+    assert not unexpected, table[table["id"].isin(unexpected)].to_string()
+    matched = (table["status"] == "match").sum()
+    assert matched >= 330, f"only {matched} values match"
+
+
+def test_gaps_listed_as_open_are_really_open(generated):
+    """A gap that closes must leave the list (so the list stays the truth)."""
+    _, _, table = generated
+    closed = GENERATOR_GAPS & set(table.loc[table["status"] == "match", "id"])
+    assert not closed, f"reproduced now, remove from GENERATOR_GAPS: {sorted(closed)}"
+
+
+def test_user_missing_codes_and_routing(generated, codebook):
+    frames, _, _ = generated
+    iro = frames["iro"]
+    assert len(iro) == codebook["datasets"]["iro"]["n_published"]
+    routed_out = iro["iro_nonduties"] != 1
+    assert (iro.loc[routed_out, "iro_nonduty_time"] == -98).all()
+    assert (iro.loc[~routed_out, "iro_nonduty_time"] != -98).all()
+    assert iro["iro_id"].is_unique
+
+
+def test_the_same_seed_gives_the_same_data(generated, published, codebook, la_frame):
+    frames, _, _ = generated
+    specs = load_specs(ROOT / "specs" / "values.yaml")
+    again, _ = generate(la_frame, codebook, resolve(specs, published), published, SEED)
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(frame, again[name])
