@@ -14,6 +14,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/reference.smk"
+include: "workflow/rules/synthetic.smk"
 
 
 rule all:
@@ -22,3 +23,4 @@ rule all:
         rules.published_catalogue.output,
         rules.codebook_variables.output,
         rules.la_frame_check.output,
+        rules.synthetic_extracts.output,

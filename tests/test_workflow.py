@@ -22,7 +22,8 @@ def test_dry_run_shows_the_whole_dag(tmp_path):
     result = _snakemake("-n", "--cores", "1", "--config", f"results={tmp_path}/results")
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
-    for rule in ("published_catalogue", "codebook_variables", "la_frame_check", "all"):
+    for rule in ("published_catalogue", "codebook_variables", "la_frame_check",
+                 "synthetic_extracts", "all"):
         assert rule in out
 
 
@@ -60,8 +61,19 @@ def test_the_workflow_writes_the_catalogue(workflow_run, published):
     assert summary["n_values"].sum() == len(published)
     audit = pd.read_csv(workflow_run / "audit" / "published_consistency.csv")
     assert set(audit["verdict"]) <= {"consistent", "inconsistent", "approximate"}
-    for log in ("published_catalogue", "codebook_variables", "la_frame_check"):
+    for log in ("published_catalogue", "codebook_variables", "la_frame_check",
+                "synthetic_extracts"):
         assert (workflow_run / "logs" / f"{log}.log").exists()
+
+
+def test_the_workflow_writes_the_synthetic_extracts(workflow_run):
+    import pyreadstat
+
+    for name, rows in (("iro", 295), ("manager", 65), ("dcs", 60), ("cafcass_enquiry", 104)):
+        data, _ = pyreadstat.read_sav(workflow_run / "synthetic" / f"{name}.sav")
+        assert len(data) == rows
+    relaxed = pd.read_csv(workflow_run / "audit" / "synthetic_relaxed.csv")
+    assert len(relaxed) == 4
 
 
 def test_the_cli_reports_a_bad_file_without_traceback(tmp_path):

@@ -44,6 +44,26 @@ def _reference_la_frame(args: argparse.Namespace) -> None:
     print(f"{args.la_frame}: {len(la_frame)} authorities; counts by type match Table A.1")
 
 
+def _synthetic(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from . import atomic, measures, reference
+    from .synth import sav, surveys
+
+    published = reference.load_published(args.published)
+    codebook = reference.load_codebook(args.codebook)
+    specs = measures.load_specs(args.specs)
+    resolved = measures.resolve(specs, published)
+    frames, relaxed = surveys.generate(reference.load_la_frame(args.la_frame), codebook, resolved,
+                                       published, args.seed)
+    for dataset, frame in frames.items():
+        sav.write(frame, dataset, codebook, Path(args.outdir) / f"{dataset}.sav")
+        print(f"{dataset}: {len(frame)} rows")
+    atomic.write_csv(args.relaxed_out, relaxed)
+    print(f"{len(relaxed)} published values conflict with others and were not imposed: "
+          f"{', '.join(relaxed['id'])}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iro-stats", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     la.add_argument("--published", required=True)
     la.add_argument("--out", required=True)
     la.set_defaults(func=_reference_la_frame)
+
+    syn = commands.add_parser("synthetic", help="generate the synthetic .sav extracts calibrated "
+                              "to the published values")
+    syn.add_argument("--published", required=True)
+    syn.add_argument("--codebook", required=True)
+    syn.add_argument("--la-frame", required=True)
+    syn.add_argument("--specs", required=True)
+    syn.add_argument("--seed", type=int, required=True)
+    syn.add_argument("--outdir", required=True)
+    syn.add_argument("--relaxed-out", required=True)
+    syn.set_defaults(func=_synthetic)
     return parser
 
 

@@ -87,3 +87,31 @@ def test_the_same_seed_gives_the_same_data(generated, published, codebook, la_fr
     again, _ = generate(la_frame, codebook, resolve(specs, published), published, SEED)
     for name, frame in frames.items():
         pd.testing.assert_frame_equal(frame, again[name])
+
+
+def test_sav_files_carry_labels_and_missing_declarations(generated, codebook, tmp_path):
+    import time
+
+    import pyreadstat
+
+    from iro_stats.synth import sav
+
+    frames, _, _ = generated
+    sav.write(frames["iro"], "iro", codebook, tmp_path / "a.sav")
+    time.sleep(1.1)  # a different clock second: the header stamp must not change the bytes
+    sav.write(frames["iro"], "iro", codebook, tmp_path / "b.sav")
+    assert (tmp_path / "a.sav").read_bytes() == (tmp_path / "b.sav").read_bytes()
+
+    data, meta = pyreadstat.read_sav(tmp_path / "a.sav", user_missing=True)
+    variables = {v["name"]: v for v in codebook["datasets"]["iro"]["variables"]}
+    assert list(data.columns) == list(variables)
+    assert len(data) == 295
+    assert meta.column_names_to_labels["iro_time_in_la"] == variables["iro_time_in_la"]["label"]
+    labels = meta.variable_value_labels["iro_time_in_la"]
+    assert labels[1.0] == "Less than 1 year" and labels[-99.0] == "Not answered"
+    assert meta.missing_ranges["iro_time_in_la"] == [
+        {"lo": -99.0, "hi": -99.0}, {"lo": -98.0, "hi": -98.0}]
+    assert meta.variable_measure["iro_time_in_la"] == "ordinal"
+    # user-missing codes come back as values only with user_missing=True
+    plain, _ = pyreadstat.read_sav(tmp_path / "a.sav")
+    assert plain["iro_nonduty_time"].isna().sum() == (data["iro_nonduty_time"] < 0).sum()

@@ -1,5 +1,6 @@
 # Shared definitions for the rules.
 
+import os
 import sys
 
 # The interpreter that runs Snakemake: the one iro_stats is installed in.

@@ -97,5 +97,8 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
         joined = _join_la(base, la)
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
                                            relaxed)
-    frames["la_attributes"] = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]]
+    attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
+    attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
+        attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
+    frames["la_attributes"] = attributes
     return frames, pd.DataFrame(relaxed, columns=["id", "conflict"])

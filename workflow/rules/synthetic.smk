@@ -1,0 +1,30 @@
+# Synthetic SPSS extracts: the built-in default input, calibrated to the published values.
+
+SYNTHETIC_DATASETS = ["iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral",
+                      "la_attributes"]
+
+
+rule synthetic_extracts:
+    """Generate the three surveys, the Cafcass records and the LA attributes as .sav files whose
+    analysis reproduces the report; list the published values that conflict and were not imposed."""
+    input:
+        published=REFERENCE["published"],
+        codebook=REFERENCE["codebook"],
+        la_frame=REFERENCE["la_frame"],
+        specs=config["specs"],
+        code=pkg("reference", "measures", "rounding", "atomic", "synth/__init__", "synth/counts",
+                 "synth/la_structure", "synth/respondents", "synth/surveys", "synth/sav"),
+    output:
+        sav=expand(f"{RESULTS}/synthetic/{{dataset}}.sav", dataset=SYNTHETIC_DATASETS),
+        relaxed=f"{RESULTS}/audit/synthetic_relaxed.csv",
+    params:
+        python=PYTHON,
+        seed=config["seed"],
+        outdir=lambda wildcards, output: os.path.dirname(output.sav[0]),
+    log:
+        f"{RESULTS}/logs/synthetic_extracts.log",
+    shell:
+        "{params.python} -m iro_stats synthetic --published {input.published}"
+        " --codebook {input.codebook} --la-frame {input.la_frame} --specs {input.specs}"
+        " --seed {params.seed} --outdir {params.outdir} --relaxed-out {output.relaxed}"
+        " > {log} 2>&1"
