@@ -55,7 +55,7 @@ def _synthetic(args: argparse.Namespace) -> None:
     specs = measures.load_specs(args.specs)
     resolved = measures.resolve(specs, published)
     frames, relaxed = surveys.generate(reference.load_la_frame(args.la_frame), codebook, resolved,
-                                       published, args.seed)
+                                       published, args.seed, specs["derived"])
     for dataset, frame in frames.items():
         sav.write(frame, dataset, codebook, Path(args.outdir) / f"{dataset}.sav")
         print(f"{dataset}: {len(frame)} rows")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..measures import LA_COLUMNS
+from . import joint
 from .la_structure import build as build_skeleton
 from .respondents import generate_variable, order, routing_needs, targets_by_variable
 
@@ -44,7 +45,8 @@ def _numeric(var: dict, n: int, rng) -> np.ndarray:
 
 
 def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
-                     published: pd.DataFrame, rng, relaxed: list[dict]) -> pd.DataFrame:
+                     published: pd.DataFrame, rng, relaxed: list[dict],
+                     derived: dict | None = None) -> pd.DataFrame:
     """Every codebook variable of ``dataset`` for the rows of ``base`` (ids, la_code, LA columns)."""
     spec = codebook["datasets"][dataset]
     frame = base.copy()
@@ -62,11 +64,15 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
             frame[name] = _numeric(var, len(frame), rng)
         elif var["kind"] == "text":
             frame[name] = ""
-    return frame
+    derived = derived or {}
+    across = [{**t, "var": name} for name in derived if name in targets for t in targets[name]]
+    for pid in joint.calibrate(frame, derived, across, targets, rng):
+        relaxed.append({"id": pid, "conflict": "not reached by the swap search across items"})
+    return frame.copy()
 
 
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
-             seed: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+             seed: int, derived: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values that had to be
     dropped because they conflict with others (``id, conflict``)."""
     rng = np.random.default_rng(seed)
@@ -96,7 +102,7 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     for dataset, base in bases.items():
         joined = _join_la(base, la)
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
-                                           relaxed)
+                                           relaxed, (derived or {}).get(dataset))
     attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
     attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
         attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
