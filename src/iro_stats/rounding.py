@@ -45,5 +45,5 @@ def display_percent(count: int, base: int, decimals: int = 0) -> Decimal:
 
 def prints_as(value: Rational | int, printed: Rational | int | str, decimals: int) -> bool:
     """True if the exact ``value`` rounds half-up to ``printed`` at ``decimals`` places."""
-    return round_half_up(value, decimals) == Decimal(str(printed)).quantize(
-        Decimal(1).scaleb(-decimals))
+    printed = str(printed) if isinstance(printed, float) else printed
+    return round_half_up(value, decimals) == round_half_up(printed, decimals)

@@ -86,6 +86,51 @@ def _solve_relaxing(cells, goals, relaxed: list[dict]) -> dict:
             goals = [g for g in goals if g.id.split(":")[0] != victim]
 
 
+def _with_sd(codes: list[int], targets: list[dict]) -> dict[int, int] | None:
+    """Counts per code meeting one item's percentages, mean and SD together (SPSS n - 1), found by
+    enumerating the few counts each printed percentage allows; None if there is no SD target or
+    no such counts. Used for whole-frame targets with a printed base (Table 5.1's columns)."""
+    import itertools
+    import math
+
+    from ..rounding import prints_as
+
+    sd = [t for t in targets if t["statistic"] == "sd" and not t.get("where")]
+    if not sd or sd[0].get("base_min") is None or sd[0]["base_min"] != sd[0]["base_max"]:
+        return None
+    n = sd[0]["base_min"]
+    per_code = {}
+    for t in targets:
+        if t["statistic"] == "percent" and not t.get("where") and len(t["codes"]) == 1:
+            per_code[t["codes"][0]] = t
+    if set(per_code) != set(codes):
+        return None
+    options = [[k for k in range(n + 1) if prints_as(Fraction(100 * k, n), per_code[c]["value"],
+                                                     per_code[c]["decimals"])] for c in codes]
+    means = [t for t in targets if t["statistic"] == "mean" and not t.get("where")]
+    collapsed = [t for t in targets if t["statistic"] == "percent" and not t.get("where")
+                 and len(t["codes"]) > 1]
+    best = None
+    for combo in itertools.product(*options):
+        if sum(combo) != n:
+            continue
+        total = sum(c * k for c, k in zip(codes, combo))
+        mean = Fraction(total, n)
+        if means and not prints_as(mean, means[0]["value"], means[0]["decimals"]):
+            continue
+        counts = dict(zip(codes, combo))
+        if not all(prints_as(Fraction(100 * sum(counts[c] for c in t["codes"]), n), t["value"],
+                             t["decimals"]) for t in collapsed):
+            continue
+        squares = sum(k * (c - mean) ** 2 for c, k in zip(codes, combo))
+        value = math.sqrt(squares / (n - 1))
+        if prints_as(Fraction(repr(value)), sd[0]["value"], sd[0]["decimals"]):
+            spread = sum(abs(100 * k / n - float(per_code[c]["value"])) for c, k in zip(codes, combo))
+            if best is None or spread < best[0]:
+                best = (spread, combo)
+    return None if best is None else dict(zip(codes, best[1]))
+
+
 def routing_needs(variables: list[dict], targets: dict[str, list[dict]],
                   codebook: dict) -> dict[str, list[tuple[str, list[int], int]]]:
     """For each variable that routes others: ``(id, codes, n)``: at least n rows must have one of
@@ -144,6 +189,8 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         elif target["statistic"] == "percent":
             num = tuple((a, c) for a in inside for c in target.get("codes", [1]))
             goals.append(Percent(target["id"], num, den, target["value"], target["decimals"]))
+        elif target["statistic"] == "sd":
+            pass  # met through the counts chosen by _with_sd
         elif target["statistic"] == "mean":
             half = Fraction(1, 2 * 10 ** target["decimals"])
             centre = Fraction(str(target["value"]))
@@ -157,6 +204,9 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
             goals.append(Total(target["id"] + ":base", den, target["base_min"], target["base_max"]))
     for goal_id, routed, n in at_least:
         goals.append(Total(goal_id, tuple((a, c) for a in atoms for c in routed), n, np.inf))
+    exact = _with_sd(codes, targets)
+    if exact is not None and len(atoms) == 1:
+        goals += [Total(f"{var['name']}:sd:{c}", ((atoms[0], c),), k, k) for c, k in exact.items()]
     missing = tuple((a, NOT_ANSWERED) for a in atoms)
     goals.append(Near("few_missing", missing, 0.02 * int(asked.sum())))
     counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
@@ -203,7 +253,7 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
             if found is None:
                 continue
             var, target["codes"], target["where"] = found[0], found[1], None
-        elif row["statistic"] in ("percent", "mean") and spec.get("var"):
+        elif row["statistic"] in ("percent", "mean", "sd") and spec.get("var"):
             var = spec["var"]
         else:
             continue
