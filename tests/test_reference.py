@@ -44,6 +44,10 @@ REPORT_INCONSISTENCIES = {
     # Table 6.1: 25 + 11 + 6 + 6 + 2 = 50 authorities, but the total printed (and section 6.1's
     # "49 different local authorities") is 49.
     ("sum_of", "t6_1.total_las"),
+    # Footnote 15: r=0.17, p=0.012, N=161. A Pearson r in [0.165, 0.175) with 161 cases has a
+    # two-tailed p in [0.026, 0.037] (one-tailed [0.013, 0.018]): p=0.012 needs about 215 cases
+    # or another test.
+    ("r_p_n", "fn15.r"),
 }
 
 # ----------------------------------------------------------------------------- published.yaml
@@ -265,6 +269,14 @@ def test_la_frame_matches_table_a1(la_frame, published):
     assert (check["verdict"] == "match").all(), check.to_string()
     total = published.set_index("id").loc["ta_1.total_las", "value"]
     assert int(total) == len(la_frame)
+
+
+def test_r_p_n_checks_a_correlation_against_its_p(published):
+    from iro_stats.audit import r_p_n
+
+    checks = {row["ids"]: row for row in r_p_n(published)}
+    # footnote 8: r=0.5, N=75 gives t = 0.5 * sqrt(73 / 0.75) = 4.93, p = 5e-6, printed 0.000
+    assert checks["fn8.r;fn8.p"]["verdict"] == "consistent"
 
 
 def test_percent_vs_n_finds_impossible_percentages(tmp_path):

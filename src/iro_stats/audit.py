@@ -9,6 +9,7 @@ vague number such as "around half", so the difference is not an error).
 - ``single_sum``: the categories of one single-choice question sum to 100 within the rounding of
   k integers: ``100 - k/2 < sum <= 100 + k/2``.
 - ``same_as``: a number restated elsewhere is printed the same.
+- ``r_p_n``: a printed correlation, its p and N agree (Pearson, two-tailed t test).
 - ``sum_of``: a collapsed category equals the sum of its parts: counts exactly, percentages within
   rounding, ``|printed - sum| < (k + 1) / 2`` for k parts printed as integers.
 """
@@ -101,7 +102,39 @@ def restatements(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def r_p_n(frame: pd.DataFrame) -> list[dict]:
+    """A correlation r and its p printed with a base N: is some r that prints as r, with N cases,
+    two-tailed (Pearson, t with N - 2 df), printed as p? One-tailed is shown for reference."""
+    from scipy import stats
+
+    rows = []
+    for block, part in frame[frame["statistic"].isin(["r", "p"])].groupby("block", sort=False):
+        by_stat = part.set_index("statistic")
+        if not {"r", "p"} <= set(by_stat.index) or pd.isna(by_stat.loc["r", "base_n_min"]):
+            continue
+        r, p = by_stat.loc["r"], by_stat.loc["p"]
+        n = int(r["base_n_min"])
+        half = 0.5 * 10 ** -int(r["decimals"])
+        p_half = 0.5 * 10 ** -int(p["decimals"])
+
+        def p_of(rv: float, tails: int) -> float:
+            t = rv * ((n - 2) / (1 - rv * rv)) ** 0.5
+            return tails * stats.t.sf(abs(t), n - 2)
+
+        low_r, high_r = abs(r["value"]) - half, abs(r["value"]) + half
+        p_range = (p_of(high_r, 2), p_of(low_r, 2))  # larger r, smaller p
+        ok = p_range[0] < p["value"] + p_half and p_range[1] >= p["value"] - p_half
+        one = (p_of(high_r, 1), p_of(low_r, 1))
+        rows.append({
+            "check": "r_p_n", "ids": f"{r['id']};{p['id']}", "verdict": _verdict(ok),
+            "arithmetic": f"r in [{low_r:.3f}, {high_r:.3f}) with N={n} gives two-tailed p in "
+                          f"[{p_range[0]:.4f}, {p_range[1]:.4f}] (one-tailed [{one[0]:.4f}, "
+                          f"{one[1]:.4f}]); printed p={p['value']:g}",
+        })
+    return rows
+
+
 def published_consistency(frame: pd.DataFrame) -> pd.DataFrame:
     """Every check above, in one table."""
-    rows = percent_vs_n(frame) + single_sums(frame) + restatements(frame)
+    rows = percent_vs_n(frame) + single_sums(frame) + restatements(frame) + r_p_n(frame)
     return pd.DataFrame(rows, columns=COLUMNS)
