@@ -24,10 +24,8 @@ REPORT_CONFLICTS = {
 
 # Not yet reproduced by the generator (issue 3 continues): each with what is missing.
 GENERATOR_GAPS = {
-    # case-level counts and ranges of the Cafcass referral records
-    "es_external.referred_cases_guardian_agreed", "es_external.referred_cases_remedied",
-    "s6_7.cases_guardian_agreed", "s6_5.outright_disagreement", "s6_5.report_pages",
-    "s6_5.age_range", "s6_5.age_unknown", "s6_3.placement_concern_las",
+    # LAs with a placement concern among the enquiries (a count of distinct LAs)
+    "s6_3.placement_concern_las",
     # correlation with the LA's Ofsted rating (footnote 15)
     "fn15.r", "fn15.p",
 }
@@ -54,7 +52,7 @@ def test_published_values_are_reproduced_apart_from_the_listed_gaps(generated):
     unexpected = mismatches - REPORT_CONFLICTS - GENERATOR_GAPS
     assert not unexpected, table[table["id"].isin(unexpected)].to_string()
     matched = (table["status"] == "match").sum()
-    assert matched >= 345, f"only {matched} values match"
+    assert matched >= 355, f"only {matched} values match"
 
 
 def test_statistics_across_items_are_reached(generated):

@@ -25,15 +25,18 @@ def _operation(definition: dict) -> tuple[str, dict, str]:
     return op, args, definition.get("missing", "any")
 
 
+MISSING = -1  # missing answers in the integer arrays of the search (codes are >= 0)
+
+
 def _derived_value(block: np.ndarray, op: str, lut: np.ndarray, rule: str) -> np.ndarray:
-    """The derived variable for the rows of ``block``; ``lut[code]`` says if a code counts."""
-    hits = lut[np.nan_to_num(block, nan=0).astype(int)].sum(axis=1).astype(float)
-    value = {"count_in": hits, "all_in": (hits == block.shape[1]).astype(float),
-             "any_in": (hits > 0).astype(float)}[op]
-    answered = ~np.isnan(block)
+    """The derived variable for the rows of ``block`` (MISSING where it is missing);
+    ``lut[code + 1]`` says if a code counts."""
+    hits = lut[block + 1].sum(axis=1)
+    value = {"count_in": hits, "all_in": (hits == block.shape[1]).astype(int),
+             "any_in": (hits > 0).astype(int)}[op]
+    answered = block != MISSING
     ok = answered.all(axis=1) if rule == "any" else answered.any(axis=1)
-    value[~ok] = np.nan
-    return value
+    return np.where(ok, value, MISSING)
 
 
 def _align_missing(block: np.ndarray, frozen: np.ndarray, groups: list) -> None:
@@ -43,7 +46,7 @@ def _align_missing(block: np.ndarray, frozen: np.ndarray, groups: list) -> None:
         if rule != "any":
             continue
         usable = ~frozen[:, cols].any(axis=1)
-        misses = np.isnan(block[:, cols]) & usable[:, None]
+        misses = (block[:, cols] == MISSING) & usable[:, None]
         need = int(misses.sum(axis=0).max())
         if need == 0:
             continue
@@ -51,13 +54,13 @@ def _align_missing(block: np.ndarray, frozen: np.ndarray, groups: list) -> None:
         common = [r for r in order if usable[r]][:need]
         for k, c in enumerate(cols):
             outside = [r for r in np.flatnonzero(misses[:, k]) if r not in common]
-            inside = [r for r in common if not np.isnan(block[r, c])]
+            inside = [r for r in common if block[r, c] != MISSING]
             for a, b in zip(outside, inside):
                 block[a, c], block[b, c] = block[b, c], block[a, c]
 
 
 def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targets: dict,
-              rng, max_steps: int = 30000) -> list[str]:
+              rng, max_steps: int = 30000, rounds: int = 4) -> list[str]:
     """Swap answers in ``frame`` (in place) until every target on a derived variable prints as
     published; returns the ids still off after ``max_steps``."""
     if not targets:
@@ -66,20 +69,18 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
     items = sorted({v for name in used for v in _operation(derived[name])[1]["vars"]})
     col = {name: i for i, name in enumerate(items)}
     raw = frame[items].to_numpy(dtype=float)
-    block = np.where(raw == NOT_ANSWERED, np.nan, raw)
     frozen = raw == NOT_APPLICABLE
-    block[frozen] = np.nan
+    block = np.where((raw == NOT_ANSWERED) | frozen | np.isnan(raw), MISSING, raw).astype(int)
     valid_frame = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
     masks = [(valid_frame.eval(t["where"]).fillna(False).to_numpy(bool) if t.get("where")
               else np.ones(len(frame), bool)) for t in targets]
     specs = []
     for t in targets:
         op, args, rule = _operation(derived[t["var"]])
-        lut = np.zeros(int(np.nanmax(block, initial=0)) + 2, bool)
-        lut[[c for c in args["codes"] if c < len(lut)]] = True
-        lut[0] = False  # missing answers (stored as 0 in the lookup) never count
-        target_lut = np.zeros(max(t["codes"]) + 2, bool)
-        target_lut[list(t["codes"])] = True
+        lut = np.zeros(int(block.max(initial=0)) + 2, bool)
+        lut[[c + 1 for c in args["codes"] if c + 1 < len(lut)]] = True
+        target_lut = np.zeros(max(max(t["codes"]), len(args["vars"])) + 2, bool)
+        target_lut[[c + 1 for c in t["codes"]]] = True
         specs.append((op, [col[v] for v in args["vars"]], lut, rule, target_lut))
     # swap groups per item: rows sharing the item's own subgroup atoms, not routed out
     groups = []
@@ -98,15 +99,18 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
         return [_derived_value(block[rows][:, cols], op, lut, rule)
                 for op, cols, lut, rule, _ in specs]
 
-    def distance(derived_values) -> float:
+    def tallies(k: int, rows, value: np.ndarray) -> tuple[int, int]:
+        """(rows in the base, rows counted) of target k among ``rows`` with derived ``value``."""
+        inside = masks[k][rows] & (value != MISSING)
+        hits = specs[k][4][value + 1] & inside
+        return int(inside.sum()), int(hits.sum())
+
+    def distance(counts) -> float:
         total = 0.0
-        for t, spec, mask, value in zip(targets, specs, masks, derived_values):
-            base = mask & ~np.isnan(value)
-            n = int(base.sum())
+        for t, (n, hits) in zip(targets, counts):
             if n == 0:
                 total += 100
                 continue
-            hits = int(spec[4][value[base].astype(int).clip(0, len(spec[4]) - 1)].sum())
             scale, big_p = t["_scale"], t["_p"]
             # prints as P/10^d (half-up) iff (2P - 1) n <= 200 10^d hits < (2P + 1) n
             if not (2 * big_p - 1) * n <= 200 * scale * hits < (2 * big_p + 1) * n:
@@ -121,44 +125,58 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
     for t in targets:
         t["_scale"] = 10 ** t["decimals"]
         t["_p"] = int(Fraction(t["value"]) * t["_scale"])
-    state = values()
-    current = distance(state)
+    everything = np.arange(len(block))
+
+    def start():
+        state = values()
+        return state, [tallies(k, everything, v) for k, v in enumerate(state)]
+
+    state, counts = start()
+    current = distance(counts)
     best, best_block = current, block.copy()
-    for step in range(max_steps):
+    for step in range(rounds * max_steps):
         if current == 0:
             break
-        heat = 1.0 * (1 - step / max_steps) + 0.01   # simulated annealing: cool from 1 to 0
+        if step and step % max_steps == 0:   # a new round: reheat from the best state so far
+            block[:] = best_block
+            (state, counts), current = start(), best
+        # simulated annealing: each round cools from 1 to 0
+        heat = 1.0 * (1 - (step % max_steps) / max_steps) + 0.01
         j = int(rng.integers(len(items)))
         if not groups[j]:
             continue
         group = groups[j][int(rng.integers(len(groups[j])))]
         a, b = rng.choice(group, size=2, replace=False)
-        gaps = group[np.isnan(block[group, j])]
-        if len(gaps) and rng.random() < 0.3:
+        if rng.random() < 0.3:
             # missing answers must line up across items: move one onto a row that misses another
-            a = gaps[int(rng.integers(len(gaps)))]
-            elsewhere = group[np.isnan(block[group]).any(axis=1) & ~np.isnan(block[group, j])]
-            if len(elsewhere):
-                b = elsewhere[int(rng.integers(len(elsewhere)))]
+            gaps = group[block[group, j] == MISSING]
+            if len(gaps):
+                a = gaps[int(rng.integers(len(gaps)))]
+                elsewhere = group[(block[group] == MISSING).any(axis=1)
+                                  & (block[group, j] != MISSING)]
+                if len(elsewhere):
+                    b = elsewhere[int(rng.integers(len(elsewhere)))]
         x, y = block[a, j], block[b, j]
-        if (np.isnan(x) and np.isnan(y)) or x == y:
+        if x == y:
             continue
-        block[a, j], block[b, j] = y, x
         pair = np.array([a, b])
-        saved = [v[pair].copy() for v in state]   # only rows a and b change
-        for v, new in zip(state, values(pair)):
-            v[pair] = new
-        trial = distance(state)
+        before = [tallies(k, pair, v[pair]) for k, v in enumerate(state)]
+        block[a, j], block[b, j] = y, x
+        fresh = values(pair)            # only rows a and b change
+        after = [tallies(k, pair, v) for k, v in enumerate(fresh)]
+        trial_counts = [(n - b0 + a0, h - b1 + a1)
+                        for (n, h), (b0, b1), (a0, a1) in zip(counts, before, after)]
+        trial = distance(trial_counts)
         if trial <= current or rng.random() < np.exp((current - trial) / heat):
-            current = trial
+            current, counts = trial, trial_counts
+            for v, new in zip(state, fresh):
+                v[pair] = new
             if current < best:
                 best, best_block = current, block.copy()
         else:
             block[a, j], block[b, j] = x, y
-            for v, old in zip(state, saved):
-                v[pair] = old
     block, current = best_block, best
-    out = np.where(np.isnan(block), NOT_ANSWERED, block)
+    out = np.where(block == MISSING, NOT_ANSWERED, block)
     out[frozen] = NOT_APPLICABLE
     for item in items:
         frame[item] = out[:, col[item]].astype(frame[item].dtype)

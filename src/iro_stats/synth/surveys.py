@@ -12,7 +12,13 @@ import pandas as pd
 from ..measures import LA_COLUMNS
 from . import joint
 from .la_structure import build as build_skeleton
-from .respondents import generate_variable, order, routing_needs, targets_by_variable
+from .respondents import (
+    NOT_ANSWERED,
+    generate_variable,
+    order,
+    routing_needs,
+    targets_by_variable,
+)
 
 CATEGORICAL = ("categorical", "ordinal", "binary")
 # Table 6.1 prints 25 + 11 + 6 + 6 + 2 = 50 authorities but a total of 49 (and section 6.1 says
@@ -37,11 +43,36 @@ def _join_la(frame: pd.DataFrame, la: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(la[["la_code", *present]], on="la_code", how="left")
 
 
-def _numeric(var: dict, n: int, rng) -> np.ndarray:
-    low, high = var["range"]
+def numeric_targets(dataset: str, resolved: dict, published: pd.DataFrame) -> dict[str, dict]:
+    """Published ranges (``range``) and numbers of missing answers (``missing``, from counts of
+    rows ``where: <var>.isna()``) of the numeric variables of ``dataset``."""
+    rows = published.set_index("id")
+    out: dict[str, dict] = {}
+    for pid, spec in resolved.items():
+        if spec.get("dataset") != dataset:
+            continue
+        row = rows.loc[pid]
+        if row["statistic"] == "range" and spec.get("var"):
+            out.setdefault(spec["var"], {})["range"] = (row["value_min"], row["value_max"])
+        where = spec.get("where") or ""
+        if row["statistic"] == "count" and where.endswith(".isna()") and "." not in where[:-7]:
+            out.setdefault(where[:-7], {})["missing"] = int(row["value"])
+    return out
+
+
+def _numeric(var: dict, n: int, rng, target: dict | None = None) -> np.ndarray:
+    """Plausible values in the codebook's range; a published range is met at both ends, and a
+    published number of missing answers is left as -99."""
+    low, high = (target or {}).get("range", var["range"])
     centre = low + (high - low) / 3
-    values = rng.normal(centre, (high - low) / 8, size=n).clip(low, high)
-    return values.round() if var["kind"] == "count" else values.round(1)
+    values = rng.normal(centre, (high - low) / 4, size=n).clip(low, high)
+    values = values.round() if var["kind"] == "count" else values.round(1)
+    rows = rng.permutation(n)
+    missing = (target or {}).get("missing", 0)
+    values[rows[:missing]] = NOT_ANSWERED
+    if "range" in (target or {}) and n - missing >= 2:
+        values[rows[missing]], values[rows[missing + 1]] = low, high
+    return values
 
 
 def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
@@ -53,6 +84,10 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
     targets = targets_by_variable(dataset, resolved, published, codebook)
     todo = [v for v in spec["variables"] if v["name"] not in frame.columns]
     needs = routing_needs(todo, targets, codebook)
+    numeric = numeric_targets(dataset, resolved, published)
+    clustered = _cluster_level(frame, dataset, codebook, resolved, published, rng, relaxed)
+    frame = frame.join(clustered)
+    todo = [v for v in todo if v["name"] not in clustered.columns]
     for k, var in enumerate(order(todo, targets)):
         name = var["name"]
         if k % 40 == 39:
@@ -61,7 +96,7 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
             frame[name] = generate_variable(frame, var, targets.get(name, []), codebook, rng,
                                             relaxed, needs.get(name, []))
         elif var["kind"] in ("count", "continuous"):
-            frame[name] = _numeric(var, len(frame), rng)
+            frame[name] = _numeric(var, len(frame), rng, numeric.get(name))
         elif var["kind"] == "text":
             frame[name] = ""
     derived = derived or {}
@@ -69,6 +104,41 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
     for pid in joint.calibrate(frame, derived, across, targets, rng):
         relaxed.append({"id": pid, "conflict": "not reached by the swap search across items"})
     return frame.copy()
+
+
+def _cluster_level(frame: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
+                   published: pd.DataFrame, rng, relaxed: list[dict]) -> pd.DataFrame:
+    """Variables published as counts of clusters (``count: distinct:<cluster>`` with a ``where``
+    on one variable, e.g. referred cases where the guardian agreed): generated once per cluster
+    and repeated on its rows. Returns those columns, indexed like ``frame``."""
+    rows = published.set_index("id")
+    variables = {v["name"]: v for v in codebook["datasets"][dataset]["variables"]}
+    per_var: dict[str, tuple[str, list[dict]]] = {}
+    for pid, spec in resolved.items():
+        how = spec.get("count", "")
+        if spec.get("dataset") != dataset or not how.startswith("distinct:"):
+            continue
+        cluster = how.removeprefix("distinct:")
+        names = [w for w in variables if w in (spec.get("where") or "")]
+        if cluster == "la_code" or cluster not in frame.columns or len(names) != 1:
+            continue
+        var = variables[names[0]]
+        if var["kind"] not in CATEGORICAL:
+            continue
+        probe = pd.DataFrame({var["name"]: sorted(int(c) for c in (
+            codebook["scales"][var["values"]] if isinstance(var["values"], str) else var["values"]))})
+        codes = probe[probe.eval(spec["where"]).astype(bool)][var["name"]].tolist()
+        target = {"id": pid, "statistic": "count", "value": int(rows.loc[pid, "value"]),
+                  "codes": codes, "where": None, "decimals": 0, "base_min": None,
+                  "base_max": None}
+        per_var.setdefault(var["name"], (cluster, []))[1].append(target)
+    out = pd.DataFrame(index=frame.index)
+    for name, (cluster, targets) in per_var.items():
+        clusters = pd.DataFrame({cluster: frame[cluster].drop_duplicates().to_numpy()})
+        clusters[name] = generate_variable(clusters, variables[name], targets, codebook, rng,
+                                           relaxed)
+        out[name] = frame[[cluster]].merge(clusters, on=cluster, how="left")[name].to_numpy()
+    return out
 
 
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
