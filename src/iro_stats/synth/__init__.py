@@ -1,4 +1,8 @@
-"""Synthetic SPSS extracts calibrated to the published report (see issue: synthetic extracts).
+"""Synthetic SPSS extracts calibrated to the published report.
 
-``counts``: integer counts whose percentages print as published (an integer programme).
+- ``counts``: integer counts whose percentages print as published (an integer programme);
+- ``la_structure``: which authorities responded to which survey, with how many respondents;
+- ``respondents``: each variable's answers from counts per subgroup, routing and base Ns;
+- ``joint``: statistics across several items, by swapping answers between respondents;
+- ``surveys``: the datasets put together; ``sav``: written as labelled .sav files.
 """

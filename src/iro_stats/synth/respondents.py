@@ -9,8 +9,10 @@ For each variable of a dataset, in an order where routing and subgroup variables
    answered);
 3. the codes dealt out at random (seeded) within each atom.
 
-Variables no published value touches get a plausible spread with few missing answers. Targets
-that span several variables (derived counts), SDs and correlations are not calibrated here.
+Variables no published value touches get a plausible spread with few missing answers. Where an
+item's SD is published, its counts are chosen so that percentages, mean and SD print together.
+Targets across several variables are met afterwards by :mod:`.joint`; correlations are not
+calibrated yet.
 """
 
 from __future__ import annotations
