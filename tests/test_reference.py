@@ -7,11 +7,11 @@ import textwrap
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import normalise
+
+from iro_stats.audit import published_consistency
 from iro_stats.catalogue import catalogue_summary, la_frame_check
 from iro_stats.errors import ReferenceDataError
-from iro_stats.audit import published_consistency
 from iro_stats.reference import codebook_problems, load_codebook, load_published
 
 # Every table and figure of the report (from its list of contents: there is no Table 2.4 or 4.3;

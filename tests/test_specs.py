@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from iro_stats.measures import check_specs, coverage, load_specs, resolve
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 
 def _snakemake(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([*SNAKEMAKE, *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([*SNAKEMAKE, *args], cwd=cwd, capture_output=True, text=True,
+                          check=False)
 
 
 def test_dry_run_shows_the_whole_dag(tmp_path):
@@ -82,7 +82,7 @@ def test_the_cli_reports_a_bad_file_without_traceback(tmp_path):
         [sys.executable, "-m", "iro_stats", "reference", "catalogue",
          "--published", str(tmp_path / "missing.yaml"), "--values-out", str(out),
          "--summary-out", str(tmp_path / "s.csv"), "--consistency-out", str(tmp_path / "c.csv")],
-        capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )
     assert result.returncode == 1
     assert "missing.yaml: file not found" in result.stderr

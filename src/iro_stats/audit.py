@@ -117,7 +117,7 @@ def r_p_n(frame: pd.DataFrame) -> list[dict]:
         half = 0.5 * 10 ** -int(r["decimals"])
         p_half = 0.5 * 10 ** -int(p["decimals"])
 
-        def p_of(rv: float, tails: int) -> float:
+        def p_of(rv: float, tails: int, n: int = n) -> float:
             t = rv * ((n - 2) / (1 - rv * rv)) ** 0.5
             return tails * stats.t.sf(abs(t), n - 2)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from iro_stats.measures import load_specs, resolve
 from iro_stats.reproduce import analysis_frames, reproduce
 from iro_stats.synth.surveys import generate

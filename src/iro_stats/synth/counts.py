@@ -15,9 +15,9 @@ is a finding about the report: :func:`conflicting` names a smallest set of targe
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Hashable, Sequence
 
 import numpy as np
 
