@@ -22,12 +22,14 @@ REPORT_CONFLICTS = {
     "es_improvement.dcs_rating_4_5",  # 48% in the summary vs 47% in section 5.2
 }
 
+# Printed values that no data can give alongside the others, not imposed (see the audit):
+# footnote 15's p=0.012 cannot come from r=0.17 with N=161 (two-tailed p 0.026-0.037).
+REPORT_IMPOSSIBLE = {"fn15.p"}
+
 # Not yet reproduced by the generator (issue 3 continues): each with what is missing.
 GENERATOR_GAPS = {
     # LAs with a placement concern among the enquiries (a count of distinct LAs)
     "s6_3.placement_concern_las",
-    # correlation with the LA's Ofsted rating (footnote 15)
-    "fn15.r", "fn15.p",
 }
 
 
@@ -49,10 +51,10 @@ def test_only_the_reports_own_conflicts_are_relaxed(generated):
 def test_published_values_are_reproduced_apart_from_the_listed_gaps(generated):
     _, _, table = generated
     mismatches = set(table.loc[table["status"] == "mismatch", "id"])
-    unexpected = mismatches - REPORT_CONFLICTS - GENERATOR_GAPS
+    unexpected = mismatches - REPORT_CONFLICTS - REPORT_IMPOSSIBLE - GENERATOR_GAPS
     assert not unexpected, table[table["id"].isin(unexpected)].to_string()
     matched = (table["status"] == "match").sum()
-    assert matched >= 355, f"only {matched} values match"
+    assert matched >= 356, f"only {matched} values match"
 
 
 def test_statistics_across_items_are_reached(generated):
@@ -62,7 +64,9 @@ def test_statistics_across_items_are_reached(generated):
     ids = ["s3_2.all_review_tasks", "s3_3.none_regularly", "s4_2.no_qa_task_regular",
            "s4_2.one_qa_task_regular", "t4_5.able_tasks_0", "t4_5.not_able_tasks_1", "t4_5.base",
            # mean and SD together with every percentage of Table 5.1's columns
-           "t5_1.iro_mean", "t5_1.iro_sd", "t5_1.manager_sd", "t5_1.dcs_sd", "s5_2.iro_rating_4_5"]
+           "t5_1.iro_mean", "t5_1.iro_sd", "t5_1.manager_sd", "t5_1.dcs_sd", "s5_2.iro_rating_4_5",
+           # satisfaction with the manager vs Ofsted rating, IROs in LAs inspected after April 2011
+           "fn15.r"]
     status = table.set_index("id").loc[ids, "status"]
     assert (status == "match").all(), status.to_string()
 

@@ -183,3 +183,47 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
     if current == 0:
         return []
     return [t["id"] for t in targets]
+
+
+def calibrate_r(frame: pd.DataFrame, var: str, other: str, where: str, target: dict, rng,
+                max_steps: int = 20000) -> bool:
+    """Swap answers to ``var`` between respondents (its counts stay) until its Pearson r with
+    ``other`` over the rows of ``where`` prints as ``target['value']`` and the number of valid
+    pairs lies in the target's base; True when reached."""
+    values = frame[var].to_numpy(dtype=float).copy()
+    swappable = np.flatnonzero(values != NOT_APPLICABLE)
+    x = np.where(np.isin(values, [NOT_ANSWERED, NOT_APPLICABLE]), np.nan, values)
+    mask = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE])).eval(where).fillna(False)
+    mask = mask.to_numpy(bool) & frame[other].notna().to_numpy() & (frame[other] >= 0).to_numpy()
+    y = frame[other].to_numpy(dtype=float)
+    half = 0.5 * 10 ** -target["decimals"]
+    low_r, high_r = float(target["value"]) - half, float(target["value"]) + half
+
+    def distance() -> float:
+        pair = mask & ~np.isnan(x)
+        n = int(pair.sum())
+        if n < 3:
+            return 100.0
+        r = float(np.corrcoef(x[pair], y[pair])[0, 1])
+        gap = 0.0 if low_r <= r < high_r else min(abs(r - low_r), abs(r - high_r)) + 0.001
+        if target.get("base_min") is not None and not target["base_min"] <= n <= target["base_max"]:
+            gap += min(abs(n - target["base_min"]), abs(n - target["base_max"])) / 100
+        return gap
+
+    current = distance()
+    for _ in range(max_steps):
+        if current == 0:
+            break
+        a, b = rng.choice(swappable, size=2, replace=False)
+        if x[a] == x[b] or (np.isnan(x[a]) and np.isnan(x[b])):
+            continue
+        x[a], x[b] = x[b], x[a]
+        trial = distance()
+        if trial <= current:
+            current = trial
+        else:
+            x[a], x[b] = x[b], x[a]
+    out = np.where(np.isnan(x), NOT_ANSWERED, x)
+    out[values == NOT_APPLICABLE] = NOT_APPLICABLE
+    frame[var] = out.astype(frame[var].dtype)
+    return current == 0

@@ -141,6 +141,43 @@ def _cluster_level(frame: pd.DataFrame, dataset: str, codebook: dict, resolved: 
     return out
 
 
+def _correlation_targets(resolved: dict, published: pd.DataFrame) -> list[dict]:
+    """Published correlations on respondent datasets (footnote 15), with their base."""
+    rows = published.set_index("id")
+    out = []
+    for pid, spec in resolved.items():
+        row = rows.loc[pid]
+        if row["statistic"] != "r" or spec.get("dataset") == "la" or not spec.get("with"):
+            continue
+        out.append({"id": pid, "dataset": spec["dataset"], "var": spec["var"],
+                    "with": spec["with"], "where": spec.get("where") or "index == index",
+                    "value": row["value"], "decimals": int(row["decimals"]),
+                    "base_min": None if pd.isna(row["base_n_min"]) else int(row["base_n_min"]),
+                    "base_max": None if pd.isna(row["base_n_max"]) else int(row["base_n_max"])})
+    return out
+
+
+def _inspected_after(skeleton: pd.DataFrame, correlations: list[dict], rng) -> np.ndarray:
+    """Synthetic 'inspected after April 2011' flags: where a correlation is published over IROs
+    of such LAs (footnote 15: N=161), the flagged LAs hold that many IROs plus a few more, so
+    that with some answers missing the base can be met; other LAs are drawn at random."""
+    flags = rng.integers(0, 2, len(skeleton)).astype(float)
+    target = next((t for t in correlations if "ofsted_after_apr2011" in t["where"]
+                   and t["dataset"] == "iro" and t["base_min"]), None)
+    if target is not None:
+        with_iros = np.flatnonzero(skeleton["n_iro"].to_numpy() > 0)
+        goal = target["base_min"] + 4
+        order = rng.permutation(with_iros)
+        flags[with_iros] = 0
+        total = 0
+        for i in order:   # greedy in random order, then the exact remainder from a small LA
+            n = int(skeleton["n_iro"].iloc[i])
+            if total + n <= goal:
+                flags[i], total = 1, total + n
+    flags[(skeleton["la_code"] == "IOS").to_numpy()] = np.nan
+    return flags
+
+
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
              seed: int, derived: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values that had to be
@@ -148,7 +185,8 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     rng = np.random.default_rng(seed)
     skeleton = build_skeleton(la_frame, published, rng)
     la = skeleton.copy()
-    la["ofsted_after_apr2011"] = rng.integers(0, 2, len(la))  # calibrated later (footnote 15)
+    correlations = _correlation_targets(resolved, published)
+    la["ofsted_after_apr2011"] = _inspected_after(skeleton, correlations, rng)
     la["lac_2012"] = rng.integers(30, 1500, len(la))          # calibrated later (footnote 8)
     la.loc[la["la_code"] == "IOS", ["ofsted_after_apr2011", "lac_2012"]] = [np.nan, 0]
     la = la.merge(la_frame[["la_code", "la_type"]], on=["la_code", "la_type"])
@@ -173,6 +211,10 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
         joined = _join_la(base, la)
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
                                            relaxed, (derived or {}).get(dataset))
+        for target in correlations:
+            if target["dataset"] == dataset and not joint.calibrate_r(
+                    frames[dataset], target["var"], target["with"], target["where"], target, rng):
+                relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
     attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
     attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
         attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
