@@ -75,7 +75,8 @@ def _plausible(codes: list[int], n: int, rng) -> list[int]:
 
 def _solve_relaxing(cells, goals, relaxed: list[dict]) -> dict:
     """Solve; while infeasible, drop the published value that the minimal conflict names (a
-    percentage or mean before a base N or a subgroup size) and record it in ``relaxed``."""
+    percentage or mean before a base N or a subgroup size), keep a dropped percentage as a soft
+    goal, and record it in ``relaxed``."""
     while True:
         try:
             return solve(cells, goals)
@@ -85,7 +86,15 @@ def _solve_relaxing(cells, goals, relaxed: list[dict]) -> dict:
                 raise
             victim = values[-1]
             relaxed.append({"id": victim, "conflict": ";".join(err.conflict)})
+            dropped = [g for g in goals if g.id == victim and isinstance(g, Percent)]
             goals = [g for g in goals if g.id.split(":")[0] != victim]
+            for g in dropped:  # keep it as a soft goal: as near the printed value as the rest allows
+                weights: dict = {}
+                for cell in g.denominator:
+                    weights[cell] = weights.get(cell, 0) - float(g.value)
+                for cell in g.numerator:
+                    weights[cell] = weights.get(cell, 0) + 100
+                goals.append(Near(g.id + ":near", tuple(weights), 0.0, tuple(weights.values())))
 
 
 def _with_sd(codes: list[int], targets: list[dict]) -> dict[int, int] | None:
