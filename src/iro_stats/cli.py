@@ -64,6 +64,11 @@ def _synthetic(args: argparse.Namespace) -> None:
           f"{', '.join(relaxed['id'])}")
 
 
+def _required(parser: argparse.ArgumentParser, *options: str) -> None:
+    for option in options:
+        parser.add_argument(f"--{option}", required=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iro-stats", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,32 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     cat = ref_cmds.add_parser("catalogue", help="validate published.yaml; write its values, "
                               "a summary per source and group, and its self-consistency checks")
-    cat.add_argument("--published", required=True)
-    cat.add_argument("--values-out", required=True)
-    cat.add_argument("--summary-out", required=True)
-    cat.add_argument("--consistency-out", required=True)
+    _required(cat, "published", "values-out", "summary-out", "consistency-out")
     cat.set_defaults(func=_reference_catalogue)
 
     cb = ref_cmds.add_parser("codebook", help="validate codebook.yaml; list its variables")
-    cb.add_argument("--codebook", required=True)
-    cb.add_argument("--out", required=True)
+    _required(cb, "codebook", "out")
     cb.set_defaults(func=_reference_codebook)
 
     la = ref_cmds.add_parser("la-frame", help="validate the LA frame against Table A.1")
-    la.add_argument("--la-frame", required=True)
-    la.add_argument("--published", required=True)
-    la.add_argument("--out", required=True)
+    _required(la, "la-frame", "published", "out")
     la.set_defaults(func=_reference_la_frame)
 
     syn = commands.add_parser("synthetic", help="generate the synthetic .sav extracts calibrated "
                               "to the published values")
-    syn.add_argument("--published", required=True)
-    syn.add_argument("--codebook", required=True)
-    syn.add_argument("--la-frame", required=True)
-    syn.add_argument("--specs", required=True)
+    _required(syn, "published", "codebook", "la-frame", "specs", "outdir", "relaxed-out")
     syn.add_argument("--seed", type=int, required=True)
-    syn.add_argument("--outdir", required=True)
-    syn.add_argument("--relaxed-out", required=True)
     syn.set_defaults(func=_synthetic)
     return parser
 

@@ -35,6 +35,12 @@ def _scale(codebook: dict, var: dict) -> list[int]:
     return sorted(int(c) for c in labels)
 
 
+def codes_where(codebook: dict, var: dict, condition: str) -> list[int]:
+    """The codes of ``var`` for which ``condition`` (a query on that variable alone) holds."""
+    probe = pd.DataFrame({var["name"]: _scale(codebook, var)})
+    return probe[probe.eval(condition).fillna(False).astype(bool)][var["name"]].tolist()
+
+
 def _names(expression: str | None, known) -> set[str]:
     return {w for w in _WORD.findall(expression or "") if w in known}
 
@@ -159,9 +165,7 @@ def routing_needs(variables: list[dict], targets: dict[str, list[dict]],
                     if t.get("base_min") and not t.get("where")), default=None)
         if base is None:
             continue
-        gate_codes = _scale(codebook, by_name[gate])
-        probe = pd.DataFrame({gate: gate_codes})
-        routed = probe[probe.eval(var["routing"]).astype(bool)][gate].tolist()
+        routed = codes_where(codebook, by_name[gate], var["routing"])
         needs.setdefault(gate, []).append((f"{var['name']}:routing", routed, base))
     return needs
 
@@ -238,9 +242,7 @@ def _count_target(spec: dict, dataset: dict, codebook: dict) -> tuple[str, list[
     (name,) = names
     if by_name[name]["kind"] not in ("categorical", "ordinal", "binary"):
         return None
-    probe = pd.DataFrame({name: _scale(codebook, by_name[name])})
-    hits = probe.eval(spec["where"])
-    return name, probe[hits.fillna(False).astype(bool)][name].tolist()
+    return name, codes_where(codebook, by_name[name], spec["where"])
 
 
 def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.DataFrame,

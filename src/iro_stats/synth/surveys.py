@@ -14,6 +14,7 @@ from . import joint
 from .la_structure import build as build_skeleton
 from .respondents import (
     NOT_ANSWERED,
+    codes_where,
     generate_variable,
     order,
     routing_needs,
@@ -125,9 +126,7 @@ def _cluster_level(frame: pd.DataFrame, dataset: str, codebook: dict, resolved: 
         var = variables[names[0]]
         if var["kind"] not in CATEGORICAL:
             continue
-        probe = pd.DataFrame({var["name"]: sorted(int(c) for c in (
-            codebook["scales"][var["values"]] if isinstance(var["values"], str) else var["values"]))})
-        codes = probe[probe.eval(spec["where"]).astype(bool)][var["name"]].tolist()
+        codes = codes_where(codebook, var, spec["where"])
         target = {"id": pid, "statistic": "count", "value": int(rows.loc[pid, "value"]),
                   "codes": codes, "where": None, "decimals": 0, "base_min": None,
                   "base_max": None}
@@ -189,7 +188,6 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     la["ofsted_after_apr2011"] = _inspected_after(skeleton, correlations, rng)
     la["lac_2012"] = rng.integers(30, 1500, len(la))          # calibrated later (footnote 8)
     la.loc[la["la_code"] == "IOS", ["ofsted_after_apr2011", "lac_2012"]] = [np.nan, 0]
-    la = la.merge(la_frame[["la_code", "la_type"]], on=["la_code", "la_type"])
     bases = {
         "iro": _respondents(skeleton, "n_iro", "iro_id", "I", extra_without_la=1),
         "manager": _respondents(skeleton, "n_manager", "mgr_id", "M"),
