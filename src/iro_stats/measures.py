@@ -2,6 +2,8 @@
 
 ``specs/values.yaml`` says, for each published block, which frame, variable, codes and subgroup each
 number measures; the statistic (percent, mean, sd, count, range, r, p) is the published value's own.
+Counts are of rows (``count: rows``, the default), of distinct values (``count: distinct:<var>``)
+or the largest value of a per-LA count (``count: max:<var>``, e.g. most IROs from one LA).
 A value that restates another (``same_as``) is the other's measurement; a value that collapses
 categories (``sum_of``, percentages only) is measured on the union of its parts' codes, from the
 exact counts, never by adding rounded percentages. Respondent frames carry the LA columns of
@@ -23,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from . import la_dataset
 from .errors import IroStatsError
 
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
@@ -91,6 +94,9 @@ def measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
         how = spec.get("count", "rows")
         if how == "rows":
             return Measurement(len(frame), len(frame), 0)
+        if how.startswith("max:"):
+            values = frame[how.removeprefix("max:")].dropna()
+            return Measurement(int(values.max()), len(values), len(frame) - len(values))
         distinct = frame[how.removeprefix("distinct:")].dropna()
         return Measurement(distinct.nunique(), len(distinct), len(frame) - len(distinct))
     var = spec["var"]
@@ -171,7 +177,8 @@ def check_specs(specs: dict, resolved: dict[str, dict], published: pd.DataFrame,
     blocks = set(published["block"])
     variables = {d: {v["name"]: v for v in ds["variables"]} for d, ds in codebook["datasets"].items()}
     for known in variables.values():
-        known.update({c: {"name": c, "kind": "la"} for c in LA_COLUMNS})
+        known.update({c: {"name": c, "kind": "la"} for c in (*LA_COLUMNS, "la_location")})
+    variables["la"] = {c: {"name": c, "kind": "la"} for c in la_dataset.COLUMNS}
     for dataset, defs in specs["derived"].items():
         for name, definition in defs.items():
             definition = {k: v for k, v in definition.items() if k != "missing"}

@@ -12,23 +12,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
 import pandas as pd
 
-from .measures import derive, measure
+from .measures import measure
 from .rounding import prints_as
-
-MISSING_CODES = (-99, -98)
-
-
-def analysis_frames(frames: dict[str, pd.DataFrame], derived: dict) -> dict[str, pd.DataFrame]:
-    """Frames as the statistics see them: user-missing codes and blank strings as missing, with
-    the derived variables of the specs added."""
-    out = {}
-    for name, frame in frames.items():
-        clean = frame.mask(frame.isin(MISSING_CODES)).replace("", np.nan)
-        out[name] = derive(clean, derived.get(name, {}))
-    return out
 
 
 def _exact(value):
@@ -52,7 +39,8 @@ def _matches(row, m) -> bool:
 
 def reproduce(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
               published: pd.DataFrame, pending: dict[str, str]) -> pd.DataFrame:
-    """Measure every published value that has a spec on ``frames`` (see :func:`analysis_frames`)."""
+    """Measure every published value that has a spec on ``frames`` (see
+    :func:`iro_stats.datasets.analysis_frames`)."""
     rows = []
     for row in published.itertuples():
         out = {"id": row.id, "statistic": row.statistic,

@@ -1,0 +1,196 @@
+"""The local-authority dataset of Appendix A: one row per authority of the LA frame (152).
+
+Built from the analysis frames (user-missing codes already missing): the LA frame's type, the LA
+attribute file (Ofsted rating, inspection date, looked-after children), who responded, the Cafcass
+records, and survey answers combined per authority. ``COLUMNS`` lists every column with its
+definition; the value specs measure ``dataset: la`` on this frame.
+
+Combining rules (the report says only that manager and DCS answers were combined):
+
+- **Service facts** (location, in-house, which IROs are employed, caseloads, protocol scope) come
+  from the first valid answer among the authority's IRO managers (in respondent-id order), then its
+  DCS. The manager runs the service; the DCS answer fills in where no manager answered. Where both
+  answered and disagree the manager's answer wins, and ``location_sources_disagree`` flags it.
+- **Expectations of IROs** (non-IRO duties and each kind of duty) combine the DCS and the IROs of
+  the authority: yes if any of them says yes, no if at least one answered and none said yes. Each
+  kind of duty is over all authorities with an answer on non-IRO duties ("in 51% of authorities"),
+  so an authority expecting none counts as not expecting that one.
+- **Manager's other duties**: yes if any manager of the authority has other duties.
+- **Protocol**: the authority has one if any of its IROs or managers knows of it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import IroStatsError
+
+IN_HOUSE = (1, 2, 3, 4, 5)
+OUTSOURCED = (6, 7)
+# Section 3.1: the recommended caseload is 50-70 looked-after children per FTE IRO.
+CASELOAD_LIMIT = 70
+# Table A.2 note b: two ratings, Inadequate with Adequate (1) and Good with Outstanding (2).
+OFSTED_2LEVEL = {1: 1, 2: 1, 3: 2, 4: 2}
+
+# Service facts: LA column -> (manager variable, DCS variable or None).
+FIRST_VALID = {
+    "location": ("mgr_location", "dcs_location"),
+    "emp_own": ("mgr_emp_own", "dcs_emp_own"),
+    "emp_sessional": ("mgr_emp_sessional", "dcs_emp_sessional"),
+    "emp_agency": ("mgr_emp_agency", "dcs_emp_agency"),
+    "caseload_lac": ("mgr_caseload_lac", "dcs_caseload_lac"),
+    "caseload_cp_incl": ("mgr_caseload_cp_incl", "dcs_caseload_cp_incl"),
+    "caseload_total": ("mgr_caseload_total", "dcs_caseload_total"),
+    "scope_childrens": ("mgr_scope_childrens", None),
+    "scope_other_depts": ("mgr_scope_other_depts", None),
+    "scope_external": ("mgr_scope_external", None),
+}
+# Expectations of IROs: LA column -> (DCS variable, IRO variable), yes if any source says yes.
+ANY_YES = {
+    "nonduties": ("dcs_iro_nonduties", "iro_nonduties"),
+    "nonduty_cp": ("dcs_nonduty_cp", "iro_nonduty_cp"),
+    "nonduty_reviews": ("dcs_nonduty_reviews", "iro_nonduty_reviews"),
+    "nonduty_training": ("dcs_nonduty_training", "iro_nonduty_training"),
+    "nonduty_qa": ("dcs_nonduty_qa", "iro_nonduty_qa"),
+    "nonduty_complaints": ("dcs_nonduty_complaints", "iro_nonduty_complaints"),
+    "nonduty_lado": ("dcs_nonduty_lado", "iro_nonduty_lado"),
+}
+
+COLUMNS = {
+    "la_code": "Three-letter code of the LA frame (internal key; never shown beside answers)",
+    "la_type": "LA type from the frame (county_council, london_borough, metropolitan_district, unitary)",
+    "ofsted_lac": "Ofsted rating of looked-after children services, 1 inadequate .. 4 outstanding",
+    "ofsted_2level": "Ofsted rating in two levels (Table A.2 note b): 1 inadequate/adequate, 2 good/outstanding",
+    "ofsted_after_apr2011": "Inspected after April 2011 (1) or before (0)",
+    "lac_2012": "Number of looked-after children, 2012",
+    "n_iro": "IRO respondents from the LA",
+    "n_manager": "IRO manager respondents from the LA",
+    "n_dcs": "DCS respondents from the LA",
+    "responded_iro": "1 if at least one IRO responded",
+    "responded_manager": "1 if at least one IRO manager responded",
+    "responded_dcs": "1 if the DCS (or a delegate) responded",
+    "n_surveys": "Number of the three surveys with a response from the LA (0-3)",
+    "responded": "1 if the LA responded to at least one survey",
+    "all_three": "1 if the LA responded to all three surveys",
+    "single_respondent": "1 if exactly one person from the LA responded",
+    "n_enquiries": "Cafcass helpline enquiries from the LA's IROs",
+    "any_enquiry": "1 if the LA's IROs made at least one Cafcass enquiry",
+    "n_placement_enquiries": "Cafcass enquiries about the child's placement",
+    "n_referral_cases": "Cases formally referred to Cafcass (distinct cases)",
+    "location": "Location of the IRO service (service_location 1-7): manager, else DCS",
+    "location_sources_disagree": "1 if manager and DCS answers on location differ (manager wins)",
+    "in_house": "1 if the service is in-house (location 1-5), 0 if outsourced (6-7)",
+    "emp_own": "In-house LAs: employs its own IROs (manager, else DCS)",
+    "emp_sessional": "In-house LAs: employs sessional IROs (manager, else DCS)",
+    "emp_agency": "In-house LAs: employs agency IROs (manager, else DCS)",
+    "nonduties": "IROs expected to undertake non-IRO duties (DCS or any IRO says yes)",
+    "nonduty_cp": "IROs chair child protection conferences (DCS or any IRO)",
+    "nonduty_reviews": "IROs conduct foster carer/adoption/CiN reviews or Reg. 33 visits (DCS or any IRO)",
+    "nonduty_training": "IROs train and support social workers (DCS or any IRO)",
+    "nonduty_qa": "IROs conduct file audits and QA (DCS or any IRO)",
+    "nonduty_complaints": "IROs investigate complaints (DCS or any IRO)",
+    "nonduty_lado": "IROs act as LADO (DCS or any IRO)",
+    "mgr_other_duties": "An IRO manager of the LA has duties beyond the IRO service",
+    "caseload_lac": "Average FTE IRO caseload of looked-after children (manager, else DCS)",
+    "caseload_above_limit": "1 if caseload_lac is above the recommended limit of 70 (IRO Handbook: 50-70)",
+    "caseload_cp_incl": "IRO caseloads include child protection cases (manager, else DCS)",
+    "caseload_total": "Average FTE caseload including child protection cases (manager, else DCS)",
+    "protocol": "The LA has a dispute resolution protocol (any IRO or manager aware of it)",
+    "scope_childrens": "Protocol applies to children's services (manager)",
+    "scope_other_depts": "Protocol applies to other LA departments (manager)",
+    "scope_external": "Protocol applies to external agencies (manager)",
+}
+
+
+def _by_la(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Rows with an LA code, sorted so that the first row of each LA is the lowest respondent id."""
+    return frame[frame["la_code"].notna()].sort_values(["la_code", id_column])
+
+
+def _first_valid(frame: pd.DataFrame, id_column: str, var: str) -> pd.Series:
+    rows = _by_la(frame, id_column)[["la_code", var]].dropna()
+    return rows.groupby("la_code")[var].first()
+
+
+def _any_yes(parts: list[pd.Series]) -> pd.Series:
+    """Per LA: 1 if any source has a 1, 0 if any has a valid answer and none a 1, else missing."""
+    joined = pd.concat(parts, axis=1)
+    answered = joined.notna().any(axis=1)
+    return (joined == 1).any(axis=1).astype(float).where(answered)
+
+
+def build(frames: dict[str, pd.DataFrame], la_frame: pd.DataFrame) -> pd.DataFrame:
+    """The LA dataset (see the module docstring) from analysis frames and the LA frame."""
+    known = set(la_frame["la_code"])
+    for name, frame in frames.items():
+        unknown = sorted(set(frame["la_code"].dropna()) - known)
+        if unknown:
+            raise IroStatsError(f"{name}: la_code values not in the LA frame: {unknown[:10]}")
+    la = la_frame[["la_code", "la_type"]].set_index("la_code")
+    attributes = frames["la_attributes"].set_index("la_code")
+    for column in ("ofsted_lac", "ofsted_after_apr2011", "lac_2012"):
+        la[column] = attributes[column].reindex(la.index).astype(float)
+    la["ofsted_2level"] = la["ofsted_lac"].map(OFSTED_2LEVEL).astype(float)
+
+    iro, mgr, dcs = frames["iro"], frames["manager"], frames["dcs"]
+    for survey, frame in (("iro", iro), ("manager", mgr), ("dcs", dcs)):
+        la[f"n_{survey}"] = frame["la_code"].value_counts().reindex(la.index, fill_value=0)
+        la[f"responded_{survey}"] = (la[f"n_{survey}"] > 0).astype(int)
+    la["n_surveys"] = la[["responded_iro", "responded_manager", "responded_dcs"]].sum(axis=1)
+    la["responded"] = (la["n_surveys"] > 0).astype(int)
+    la["all_three"] = (la["n_surveys"] == 3).astype(int)
+    la["single_respondent"] = ((la["n_iro"] + la["n_manager"] + la["n_dcs"]) == 1).astype(int)
+
+    enquiries = frames["cafcass_enquiry"]
+    la["n_enquiries"] = enquiries["la_code"].value_counts().reindex(la.index, fill_value=0)
+    la["any_enquiry"] = (la["n_enquiries"] > 0).astype(int)
+    placement = enquiries.loc[enquiries["enq_concern_placement"] == 1, "la_code"]
+    la["n_placement_enquiries"] = placement.value_counts().reindex(la.index, fill_value=0)
+    referrals = frames["cafcass_referral"].dropna(subset=["la_code"])
+    la["n_referral_cases"] = (referrals.groupby("la_code")["ref_case_id"].nunique()
+                              .reindex(la.index, fill_value=0))
+
+    for column, (mgr_var, dcs_var) in FIRST_VALID.items():
+        from_mgr = _first_valid(mgr, "mgr_id", mgr_var).reindex(la.index)
+        value = from_mgr
+        if dcs_var is not None:
+            value = from_mgr.fillna(_first_valid(dcs, "dcs_id", dcs_var).reindex(la.index))
+        la[column] = value.astype(float)
+    dcs_location = _first_valid(dcs, "dcs_id", "dcs_location").reindex(la.index)
+    mgr_location = _first_valid(mgr, "mgr_id", "mgr_location").reindex(la.index)
+    both = mgr_location.notna() & dcs_location.notna()
+    la["location_sources_disagree"] = (mgr_location != dcs_location).astype(float).where(both)
+    la["in_house"] = np.select([la["location"].isin(IN_HOUSE), la["location"].isin(OUTSOURCED)],
+                               [1.0, 0.0], np.nan)
+    for column in ("emp_own", "emp_sessional", "emp_agency"):
+        la[column] = la[column].where(la["in_house"] == 1)
+    la["caseload_total"] = la["caseload_total"].where(la["caseload_cp_incl"] == 1)
+    la["caseload_above_limit"] = (la["caseload_lac"] > CASELOAD_LIMIT).astype(float).where(
+        la["caseload_lac"].notna())
+
+    for column, (dcs_var, iro_var) in ANY_YES.items():
+        la[column] = _any_yes([_per_la_any(dcs, dcs_var, la.index),
+                               _per_la_any(iro, iro_var, la.index)])
+    for column in ANY_YES:   # a duty not expected at all counts as not undertaken
+        if column != "nonduties":
+            la[column] = la[column].mask(la["nonduties"] == 0, 0.0)
+    la["mgr_other_duties"] = _per_la_any(mgr, "mgr_other_duties", la.index)
+    la["protocol"] = _any_yes([_per_la_any(iro, "iro_protocol_aware", la.index),
+                               _per_la_any(mgr, "mgr_protocol_aware", la.index)])
+    return la.reset_index()[list(COLUMNS)]
+
+
+def _per_la_any(frame: pd.DataFrame, var: str, index: pd.Index) -> pd.Series:
+    """Per LA: 1 if any respondent answered 1, 0 if some answered and none 1, else missing."""
+    rows = frame[frame["la_code"].notna()]
+    answered = rows[var].notna().groupby(rows["la_code"]).any()
+    yes = (rows[var] == 1).groupby(rows["la_code"]).any()
+    return yes.astype(float).where(answered).reindex(index)
+
+
+def attach(frame: pd.DataFrame, la: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Respondent rows with LA-level columns joined on la_code, renamed as ``columns`` says
+    (e.g. ``{"location": "la_location"}`` for the models); rows without an LA get missing."""
+    joined = la.set_index("la_code")[list(columns)].rename(columns=columns)
+    return frame.join(joined, on="la_code")
