@@ -15,6 +15,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/reference.smk"
 include: "workflow/rules/synthetic.smk"
+include: "workflow/rules/ingest.smk"
 
 
 rule all:
@@ -24,3 +25,5 @@ rule all:
         rules.codebook_variables.output,
         rules.la_frame_check.output,
         rules.synthetic_extracts.output,
+        rules.ingest.output,
+        rules.la_dataset.output,

@@ -23,7 +23,7 @@ def test_dry_run_shows_the_whole_dag(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     for rule in ("published_catalogue", "codebook_variables", "la_frame_check",
-                 "synthetic_extracts", "all"):
+                 "synthetic_extracts", "ingest", "la_dataset", "all"):
         assert rule in out
 
 
@@ -73,7 +73,31 @@ def test_the_workflow_writes_the_synthetic_extracts(workflow_run):
         data, _ = pyreadstat.read_sav(workflow_run / "synthetic" / f"{name}.sav")
         assert len(data) == rows
     relaxed = pd.read_csv(workflow_run / "audit" / "synthetic_relaxed.csv")
-    assert len(relaxed) == 4
+    assert len(relaxed) >= 4
+
+
+def test_the_workflow_ingests_every_row_and_builds_the_la_dataset(workflow_run, published):
+    ledger = pd.read_csv(workflow_run / "ledger.csv", keep_default_na=False)
+    assert ledger.groupby("dataset").size().to_dict() == {
+        "iro": 295, "manager": 65, "dcs": 60, "cafcass_enquiry": 104, "cafcass_referral": 14,
+        "la_attributes": 152}
+    assert (ledger["status"] == "kept").all()
+    assert (ledger["reason"] != "").sum() >= 1          # the IRO who gave no LA
+    la = pd.read_parquet(workflow_run / "data" / "la.parquet")
+    assert len(la) == 152 and la["la_code"].is_unique
+    assert "la_name" not in la.columns
+    # Tables A.1 and A.2, laid out from the LA dataset, against published.yaml
+    values = published.set_index("id")["value"]
+    for block, table in (("ta_1", "table_a1"), ("ta_2", "table_a2")):
+        frame = pd.read_csv(workflow_run / "tables" / f"{table}.csv").set_index("row")
+        for row, cells in frame.iterrows():
+            for column, cell in cells.dropna().items():
+                pid = f"{block}.{row}_{column}"
+                if pid in values.index and column != "responses_pct":
+                    assert cell == values[pid], pid
+    stats = pd.read_csv(workflow_run / "tables" / "la_statistics.csv")
+    appendix = stats[stats["block"].isin(["ta_1", "ta_2", "sa_2"])]
+    assert (appendix["status"] == "match").all(), appendix[appendix["status"] != "match"]
 
 
 def test_the_cli_reports_a_bad_file_without_traceback(tmp_path):
@@ -88,3 +112,42 @@ def test_the_cli_reports_a_bad_file_without_traceback(tmp_path):
     assert "missing.yaml: file not found" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_real_spss_extracts_with_a_mapping_give_the_same_results(workflow_run, tmp_path):
+    """The synthetic extracts disguised as a real survey export (own variable names, a reversed
+    agreement scale, the survey's own missing code 99): with ``source: spss`` and a mapping the
+    workflow gets the same validated frames and LA-level results."""
+    import pyreadstat
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    frame, _ = pyreadstat.read_sav(workflow_run / "synthetic" / "iro.sav", user_missing=True)
+    names = {v: f"Q{i:03d}" for i, v in enumerate(frame.columns)}
+    q = names["iro_supportive"]
+    own = frame.rename(columns=names)
+    own[q] = own[q].map(lambda v: 99.0 if v == -99 else (v if v < 0 else 6 - v))
+    pyreadstat.write_sav(own, raw / "iro_export.sav", missing_ranges={q: [99.0, -98.0]})
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("iro:\n  rename:\n" + "".join(f"    {n}: {v}\n" for v, n in names.items())
+                       + "  recode:\n    iro_supportive: {1: 5, 2: 4, 4: 2, 5: 1, 99: -99}\n")
+    synthetic = workflow_run / "synthetic"
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"results: {tmp_path / 'results'}\nsource: spss\nspss:\n"
+        f"  iro: {raw / 'iro_export.sav'}\n  manager: {synthetic / 'manager.sav'}\n"
+        f"  dcs: {synthetic / 'dcs.sav'}\n  cafcass_enquiry: {synthetic / 'cafcass_enquiry.sav'}\n"
+        f"  cafcass_referral: {synthetic / 'cafcass_referral.sav'}\n"
+        f"  la_attributes: {synthetic / 'la_attributes.sav'}\n  mapping: {mapping}\n")
+    result = _snakemake(f"{tmp_path / 'results'}/tables/la_statistics.csv", "--cores", "2",
+                        "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (tmp_path / "results" / "synthetic").exists()     # the generator did not run
+    for name in ("iro", "la"):
+        a = pd.read_parquet(workflow_run / "data" / f"{name}.parquet")
+        b = pd.read_parquet(tmp_path / "results" / "data" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    a = pd.read_csv(workflow_run / "tables" / "la_statistics.csv")
+    b = pd.read_csv(tmp_path / "results" / "tables" / "la_statistics.csv")
+    pd.testing.assert_frame_equal(a, b)
+    assert "renamed" in (tmp_path / "results" / "audit" / "validation.txt").read_text()

@@ -64,6 +64,57 @@ def _synthetic(args: argparse.Namespace) -> None:
           f"{', '.join(relaxed['id'])}")
 
 
+def _validate(args: argparse.Namespace) -> None:
+    from . import read, reference, validate
+
+    codebook = reference.load_codebook(args.codebook)
+    mapping = read.load_mapping(args.mapping, codebook)
+    extract = read.read_extract(args.file, args.survey, codebook, mapping)
+    la_codes = set(reference.load_la_frame(args.la_frame)["la_code"])
+    report = validate.validate(extract, codebook, la_codes)
+    print(report.summary())
+    if not report.usable:
+        raise IroStatsError(f"{args.file}: not usable as the {args.survey} extract (see above)")
+
+
+def _ingest(args: argparse.Namespace) -> None:
+    from . import ingest, read, reference
+
+    codebook = reference.load_codebook(args.codebook)
+    la_codes = set(reference.load_la_frame(args.la_frame)["la_code"])
+    paths = {}
+    for item in args.extract:
+        dataset, sep, path = item.partition("=")
+        if not sep or not path:
+            raise IroStatsError(f"--extract {item}: give DATASET=PATH")
+        paths[dataset] = path
+    mapping = read.load_mapping(args.mapping, codebook)
+    frames, reports = ingest.ingest(paths, codebook, la_codes, mapping)
+    ledger = ingest.ledger(frames, codebook, {r.extract.dataset for r in reports})
+    ingest.write(frames, reports, args.outdir, ledger, args.ledger, args.report)
+    for report in reports:
+        print(report.summary())
+    print(f"ledger: {len(ledger)} rows read, {(ledger['status'] == 'kept').sum()} kept")
+
+
+def _la_dataset(args: argparse.Namespace) -> None:
+    from . import atomic, datasets, ingest, la_tables, measures, reference
+
+    published = reference.load_published(args.published)
+    specs = measures.load_specs(args.specs)
+    resolved = measures.resolve(specs, published)
+    frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
+                                      reference.load_la_frame(args.la_frame))
+    with atomic.atomic_path(args.la_out) as tmp:
+        frames["la"].to_parquet(tmp, index=False)
+    stats = la_tables.la_statistics(frames, resolved, published)
+    atomic.write_csv(args.stats_out, stats)
+    atomic.write_csv(args.table_a1_out, la_tables.appendix_table(stats, "ta_1"))
+    atomic.write_csv(args.table_a2_out, la_tables.appendix_table(stats, "ta_2"))
+    counts = stats["status"].value_counts().to_dict()
+    print(f"LA dataset: {len(frames['la'])} authorities; LA-level values: {counts}")
+
+
 def _required(parser: argparse.ArgumentParser, *options: str) -> None:
     for option in options:
         parser.add_argument(f"--{option}", required=True)
@@ -94,6 +145,30 @@ def build_parser() -> argparse.ArgumentParser:
     _required(syn, "published", "codebook", "la-frame", "specs", "outdir", "relaxed-out")
     syn.add_argument("--seed", type=int, required=True)
     syn.set_defaults(func=_synthetic)
+
+    val = commands.add_parser("validate", help="check an SPSS extract against the codebook "
+                              "before running anything (exit 0 usable, 1 not)")
+    val.add_argument("file", help="the .sav file")
+    val.add_argument("--survey", required=True,
+                     choices=["iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral",
+                              "la_attributes"])
+    val.add_argument("--mapping", help="YAML mapping of the extract's names and codes")
+    val.add_argument("--codebook", default="data/reference/codebook.yaml")
+    val.add_argument("--la-frame", default="data/reference/local_authorities_england_2012.csv")
+    val.set_defaults(func=_validate)
+
+    ing = commands.add_parser("ingest", help="read and validate all extracts; write them as "
+                              "parquet with the ledger and the validation report")
+    ing.add_argument("--extract", action="append", required=True, metavar="DATASET=PATH")
+    ing.add_argument("--mapping")
+    _required(ing, "codebook", "la-frame", "outdir", "ledger", "report")
+    ing.set_defaults(func=_ingest)
+
+    lad = commands.add_parser("la-dataset", help="build the LA dataset; write Tables A.1, A.2 "
+                              "and the LA-level statistics")
+    _required(lad, "indir", "published", "specs", "la-frame", "la-out", "stats-out",
+              "table-a1-out", "table-a2-out")
+    lad.set_defaults(func=_la_dataset)
     return parser
 
 

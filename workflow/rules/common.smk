@@ -12,3 +12,20 @@ REFERENCE = config["reference"]
 def pkg(*modules):
     """The package modules a rule calls, declared as inputs so the rule reruns when they change."""
     return [f"src/iro_stats/{m}.py" for m in ("__init__", "__main__", "cli", "errors", *modules)]
+
+
+# The extracts of the configured source (config "source": synthetic or spss).
+INGEST_DATASETS = ["iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la_attributes"]
+
+
+def extract_paths(wildcards=None):
+    """dataset -> .sav path of the configured source (optional real extracts may be absent)."""
+    if config["source"] == "synthetic":
+        return {d: f"{RESULTS}/synthetic/{d}.sav" for d in INGEST_DATASETS}
+    spss = config["spss"]
+    return {d: spss[d] for d in INGEST_DATASETS if spss.get(d)}
+
+
+def mapping_input(wildcards=None):
+    mapping = config.get("spss", {}).get("mapping") if config["source"] == "spss" else None
+    return [mapping] if mapping else []

@@ -146,7 +146,7 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
     result = milp(cost, constraints=LinearConstraint(a, lo, hi), bounds=bounds,
                   integrality=integrality, options={"time_limit": 60})
     if result.status == 0:
-        return {cell: int(round(result.x[index[cell]])) for cell in cells}
+        return {cell: round(result.x[index[cell]]) for cell in cells}
     if strict:
         return solve(cells, targets, strict=False, upper=upper)
     conflict = conflicting(cells, targets, upper=upper)

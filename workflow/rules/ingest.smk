@@ -1,0 +1,55 @@
+# Ingest: the extracts (synthetic by default, or real SPSS files named in config.yaml) read,
+# validated against the codebook and kept as parquet; then the LA-level dataset of Appendix A.
+
+rule ingest:
+    """Read every extract with its user-missing codes, apply the mapping, validate against the
+    codebook (stop on any unusable file), write parquet, the ledger and the validation report."""
+    input:
+        unpack(extract_paths),
+        mapping=mapping_input,
+        codebook=REFERENCE["codebook"],
+        la_frame=REFERENCE["la_frame"],
+        code=pkg("reference", "atomic", "read", "validate", "ingest"),
+    output:
+        frames=expand(f"{RESULTS}/data/{{dataset}}.parquet", dataset=INGEST_DATASETS),
+        ledger=f"{RESULTS}/ledger.csv",
+        report=f"{RESULTS}/audit/validation.txt",
+    params:
+        python=PYTHON,
+        extracts=lambda wildcards, input: " ".join(
+            f"--extract {d}={input[d]}" for d in INGEST_DATASETS if d in input.keys()),
+        mapping=lambda wildcards, input: f"--mapping {input.mapping}" if input.mapping else "",
+        outdir=lambda wildcards, output: os.path.dirname(output.frames[0]),
+    log:
+        f"{RESULTS}/logs/ingest.log",
+    shell:
+        "{params.python} -m iro_stats ingest {params.extracts} {params.mapping}"
+        " --codebook {input.codebook} --la-frame {input.la_frame} --outdir {params.outdir}"
+        " --ledger {output.ledger} --report {output.report} > {log} 2>&1"
+
+
+rule la_dataset:
+    """The LA dataset (one row per LA of the frame) and what Appendix A and the text compute on it:
+    Tables A.1 and A.2 and every LA-level value, beside the published one."""
+    input:
+        frames=rules.ingest.output.frames,
+        published=REFERENCE["published"],
+        specs=config["specs"],
+        la_frame=REFERENCE["la_frame"],
+        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "la_tables",
+                 "measures", "reproduce", "rounding"),
+    output:
+        la=f"{RESULTS}/data/la.parquet",
+        stats=f"{RESULTS}/tables/la_statistics.csv",
+        table_a1=f"{RESULTS}/tables/table_a1.csv",
+        table_a2=f"{RESULTS}/tables/table_a2.csv",
+    params:
+        python=PYTHON,
+        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+    log:
+        f"{RESULTS}/logs/la_dataset.log",
+    shell:
+        "{params.python} -m iro_stats la-dataset --indir {params.indir}"
+        " --published {input.published} --specs {input.specs} --la-frame {input.la_frame}"
+        " --la-out {output.la} --stats-out {output.stats} --table-a1-out {output.table_a1}"
+        " --table-a2-out {output.table_a2} > {log} 2>&1"
