@@ -367,3 +367,10 @@ def test_real_extracts_are_never_tracked():
     tracked = subprocess.run(["git", "ls-files", "*.sav"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.split()
     assert all(p.startswith("tests/fixtures/") for p in tracked), tracked
+
+
+def test_the_example_mapping_is_valid(codebook):
+    from iro_stats.read import load_mapping
+
+    mapping = load_mapping(ROOT / "data" / "mapping.example.yaml", codebook)
+    assert set(mapping) == {"iro", "manager", "dcs"}
