@@ -21,6 +21,11 @@ REPORT_CONFLICTS = {
     "f2_3.metropolitan_district",     # 85% of 14
     "f2_3.london_borough",            # 71% of 13
     "es_improvement.dcs_rating_4_5",  # 48% in the summary vs 47% in section 5.2
+    # Figure 2.4 (N=86): 49/29/5/5/13% print only from 42+25+4+4+11 = 86 authorities (49% needs
+    # 42-42, 29% 25-25, 5% 4-4, 13% 11-11 of 86), leaving none for the 6% (5/86) outsourced and
+    # 94% (81/86) in-house of the same 86. Dropping 'other departments' alone (6/86 = 7%) keeps
+    # the other eleven values; it is kept as a soft goal.
+    "f2_4.other_departments",
 }
 
 # Printed values that no data can give alongside the others, not imposed (see the audit):
@@ -30,26 +35,13 @@ REPORT_CONFLICTS = {
 REPORT_IMPOSSIBLE = {"fn15.p", "s1_3.dcs_response_rate", "t6_1.las_1_enquiry"}
 
 # Not yet reproduced by the generator (issue 3 continues): each with what is missing.
-GENERATOR_GAPS = {
-    # LAs with a placement concern among the enquiries (a count of distinct LAs)
-    "s6_3.placement_concern_las", "s6_3.placement_concern_las_multiple",
-    "s6_3.county_placement_concerns",
-    # LA-level answers (manager/DCS/IRO answers combined in the LA dataset) not yet calibrated
-    "es_operation.caseload_county", "es_operation.caseload_london",
-    "es_operation.caseload_metropolitan", "es_operation.caseload_unitary",
-    "es_profile.in_house", "es_profile.outsourced",
-    "f2_4.commissioning", "f2_4.head_of_safeguarding", "f2_4.operational",
-    "f2_4.other_departments", "f2_4.performance_management",
-    "f3_1.above_limit", "f3_1.county_council", "f3_1.london_borough",
-    "f3_1.metropolitan_district", "f3_1.overall", "f3_1.unitary", "fn8.p", "fn8.r",
-    "s2_3.agency_iros", "s2_3.in_house", "s2_3.outsourced", "s2_3.own_iros",
-    "s2_3.sessional_iros", "s2_4.las_complaints", "s2_4.las_expect_non_iro", "s2_4.las_lado",
-    "s2_4.las_qa_audits", "s2_4.las_reviews_reg33", "s2_4.las_training",
-    "s2_5.mgr_other_duties", "s3_1.cp_authorities", "s3_1.cp_caseload_mean",
-    "s3_1.cp_caseload_range", "s3_5_1.protocol_applies_external_agencies",
-    "s3_5_1.protocol_applies_other_la_depts", "s6_1.query_adequate_or_inadequate",
-    "s6_1.query_good_or_outstanding",
-}
+GENERATOR_GAPS: set[str] = set()
+
+# Reproduced in value (each type's mean prints as published), but published.yaml gives every
+# per-type mean of Figure 3.1 the figure's N=75 as its base (per-type Ns are not printed), which a
+# subgroup of the 75 cannot have. Needs the base removed from those four values in published.yaml.
+FIGURE_BASE_ON_SUBGROUPS = {"f3_1.county_council", "f3_1.london_borough",
+                            "f3_1.metropolitan_district", "f3_1.unitary"}
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +62,26 @@ def test_only_the_reports_own_conflicts_are_relaxed(generated):
 def test_published_values_are_reproduced_apart_from_the_listed_gaps(generated):
     _, _, table = generated
     mismatches = set(table.loc[table["status"] == "mismatch", "id"])
-    unexpected = mismatches - REPORT_CONFLICTS - REPORT_IMPOSSIBLE - GENERATOR_GAPS
+    unexpected = (mismatches - REPORT_CONFLICTS - REPORT_IMPOSSIBLE - GENERATOR_GAPS
+                  - FIGURE_BASE_ON_SUBGROUPS)
     assert not unexpected, table[table["id"].isin(unexpected)].to_string()
     matched = (table["status"] == "match").sum()
-    assert matched >= 356, f"only {matched} values match"
+    assert matched >= 450, f"only {matched} values match"
+
+
+def test_subgroup_means_of_figure_3_1_print_as_published(generated, published):
+    """They fail only on the figure's base N=75 given to every subgroup (see above); the value
+    itself and the subgroup base (a part of the 75) are right."""
+    from fractions import Fraction
+
+    from iro_stats.rounding import prints_as
+
+    _, _, table = generated
+    rows = table.set_index("id").loc[sorted(FIGURE_BASE_ON_SUBGROUPS)]
+    values = published.set_index("id").loc[rows.index, "value"]
+    for pid, row in rows.iterrows():
+        assert prints_as(Fraction(repr(row["reproduced"])), values[pid], 0), pid
+    assert rows["base_n_reproduced"].sum() == 75
 
 
 def test_statistics_across_items_are_reached(generated):

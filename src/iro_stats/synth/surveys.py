@@ -1,4 +1,6 @@
-"""The synthetic datasets: respondents placed in the LA skeleton, then their answers generated.
+"""The synthetic datasets: respondents placed in the LA skeleton, the authority-level values
+planned (:mod:`.la_answers`), then the answers generated and the authority-level values written
+into them.
 
 ``generate`` returns one frame per codebook dataset with canonical variable names and SPSS codes
 (-99 not answered, -98 not applicable); writing them as .sav is :mod:`.sav`'s job.
@@ -10,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..measures import LA_COLUMNS
-from . import joint
+from . import joint, la_answers
 from .la_structure import build as build_skeleton
 from .respondents import (
     NOT_ANSWERED,
@@ -78,11 +80,15 @@ def _numeric(var: dict, n: int, rng, target: dict | None = None) -> np.ndarray:
 
 def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
                      published: pd.DataFrame, rng, relaxed: list[dict],
-                     derived: dict | None = None) -> pd.DataFrame:
-    """Every codebook variable of ``dataset`` for the rows of ``base`` (ids, la_code, LA columns)."""
+                     derived: dict | None = None,
+                     extra: dict[str, list[dict]] | None = None) -> pd.DataFrame:
+    """Every codebook variable of ``dataset`` for the rows of ``base`` (ids, la_code, LA columns);
+    ``extra`` adds targets per variable (e.g. counts that LA-level values need)."""
     spec = codebook["datasets"][dataset]
     frame = base.copy()
     targets = targets_by_variable(dataset, resolved, published, codebook)
+    for name, more in (extra or {}).items():
+        targets[name] = [*targets.get(name, []), *more]
     todo = [v for v in spec["variables"] if v["name"] not in frame.columns]
     needs = routing_needs(todo, targets, codebook)
     numeric = numeric_targets(dataset, resolved, published)
@@ -183,18 +189,22 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     dropped because they conflict with others (``id, conflict``)."""
     rng = np.random.default_rng(seed)
     skeleton = build_skeleton(la_frame, published, rng)
-    la = skeleton.copy()
+    relaxed: list[dict] = []
+    la_targets = la_answers.la_targets(resolved, published)
+    # ratings re-dealt among responders for Section 6.1 before any answer depends on them
+    la, enquiry_las = la_answers.deal_enquiries(skeleton, la_targets, ENQUIRIES_PER_LA, rng,
+                                                relaxed)
     correlations = _correlation_targets(resolved, published)
     la["ofsted_after_apr2011"] = _inspected_after(skeleton, correlations, rng)
-    la["lac_2012"] = rng.integers(30, 1500, len(la))          # calibrated later (footnote 8)
+    facts = la_answers.plan(la, la_targets, rng, relaxed)
+    la["lac_2012"] = facts["lac_2012"]                         # footnote 8
     la.loc[la["la_code"] == "IOS", ["ofsted_after_apr2011", "lac_2012"]] = [np.nan, 0]
     bases = {
         "iro": _respondents(skeleton, "n_iro", "iro_id", "I", extra_without_la=1),
         "manager": _respondents(skeleton, "n_manager", "mgr_id", "M"),
         "dcs": _respondents(skeleton, "n_dcs", "dcs_id", "D"),
     }
-    enquiry_las = rng.choice(skeleton["la_code"], size=len(ENQUIRIES_PER_LA), replace=False)
-    enquiries = [code for code, n in zip(enquiry_las, ENQUIRIES_PER_LA) for _ in range(n)]
+    enquiries = [code for code, n in enquiry_las for _ in range(n)]
     bases["cafcass_enquiry"] = pd.DataFrame({
         "enquiry_id": [f"E{i + 1:04d}" for i in range(len(enquiries))], "la_code": enquiries})
     case_las = list(rng.choice(skeleton["la_code"], size=4, replace=False))
@@ -204,15 +214,18 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     bases["cafcass_referral"] = pd.DataFrame({
         "child_id": [f"R{i + 1:03d}" for i in range(len(children))],
         "ref_case_id": [case for case, _ in children], "la_code": [la for _, la in children]})
-    frames, relaxed = {}, []
+    frames = {}
+    extra = la_answers.enquiry_targets(resolved, published, la_targets, ENQUIRIES_PER_LA, codebook)
     for dataset, base in bases.items():
         joined = _join_la(base, la)
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
-                                           relaxed, (derived or {}).get(dataset))
+                                           relaxed, (derived or {}).get(dataset),
+                                           extra.get(dataset))
         for target in correlations:
             if target["dataset"] == dataset and not joint.calibrate_r(
                     frames[dataset], target["var"], target["with"], target["where"], target, rng):
                 relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
+    la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng, relaxed)
     attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
     attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
         attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
