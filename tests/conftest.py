@@ -6,11 +6,47 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"
 REPORT = ROOT.parent / "shared" / "seeds" / "002_6fd05cb1eef49808.txt"
+
+
+def _scale(codebook, var):
+    labels = var.get("values")
+    return codebook["scales"][labels] if isinstance(labels, str) else labels
+
+
+def small_frame(codebook, la_frame, dataset, n=6, seed=1):
+    """A valid extract of ``n`` rows built from the codebook: every variable present, codes from
+    its labels, routed-out items -98 where the routing condition fails."""
+    spec = codebook["datasets"][dataset]
+    codes = list(la_frame["la_code"])
+    if dataset == "la_attributes":
+        n = len(codes)
+    rng = np.random.default_rng(seed)
+    frame = {}
+    for var in spec["variables"]:
+        name, kind = var["name"], var["kind"]
+        if kind == "id":
+            frame[name] = [f"X{i:03d}" for i in range(n)]
+        elif kind == "la":
+            frame[name] = codes[:n]
+        elif kind == "text":
+            frame[name] = [""] * n
+        elif kind in ("count", "continuous"):
+            low, high = var.get("range", (0, 50))
+            frame[name] = rng.integers(int(low), int(high) + 1, n).astype(float)
+        else:
+            frame[name] = rng.choice([float(c) for c in _scale(codebook, var)], n)
+    out = pd.DataFrame(frame)
+    for var in spec["variables"]:
+        if var.get("routing") and var["kind"] not in ("text",):
+            out.loc[~out.eval(var["routing"]).astype(bool), var["name"]] = -98.0
+    return out
 
 
 def normalise(text: str) -> str:

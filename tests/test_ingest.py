@@ -6,11 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
-from conftest import REFERENCE, ROOT
+from conftest import REFERENCE, ROOT, small_frame
 
 from iro_stats.cli import main
 from iro_stats.ingest import DATASETS
@@ -18,41 +17,6 @@ from iro_stats.synth.sav import write as write_sav
 
 CODEBOOK = str(REFERENCE / "codebook.yaml")
 LA_FRAME = str(REFERENCE / "local_authorities_england_2012.csv")
-N = 6
-
-
-def _scale(codebook, var):
-    labels = var.get("values")
-    return codebook["scales"][labels] if isinstance(labels, str) else labels
-
-
-def small_frame(codebook, la_frame, dataset, n=N):
-    """A valid extract of ``n`` rows built from the codebook: every variable present, codes from
-    its labels, routed-out items -98 where the routing condition fails."""
-    spec = codebook["datasets"][dataset]
-    codes = list(la_frame["la_code"])
-    if dataset == "la_attributes":
-        n = len(codes)
-    rng = np.random.default_rng(1)
-    frame = {}
-    for var in spec["variables"]:
-        name, kind = var["name"], var["kind"]
-        if kind == "id":
-            frame[name] = [f"X{i:03d}" for i in range(n)]
-        elif kind == "la":
-            frame[name] = codes[:n]
-        elif kind == "text":
-            frame[name] = [""] * n
-        elif kind in ("count", "continuous"):
-            low, high = var.get("range", (0, 50))
-            frame[name] = rng.integers(int(low), int(high) + 1, n).astype(float)
-        else:
-            frame[name] = rng.choice([float(c) for c in _scale(codebook, var)], n)
-    out = pd.DataFrame(frame)
-    for var in spec["variables"]:
-        if var.get("routing") and var["kind"] not in ("text",):
-            out.loc[~out.eval(var["routing"]).astype(bool), var["name"]] = -98.0
-    return out
 
 
 @pytest.fixture()

@@ -231,17 +231,27 @@ def _label_problems(extract: Extract, codebook: dict) -> list[Problem]:
     return problems
 
 
+def _routed_in(frame: pd.DataFrame, rule: str) -> pd.Series:
+    """Rows for which a routing condition holds (evaluated on the variables it names)."""
+    names = [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule) if n in frame.columns]
+    return frame[names].eval(rule).fillna(False).astype(bool)
+
+
 def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
     frame = extract.frame
     ids = _id_column(extract, codebook)
-    problems = []
+    problems, conditions = [], {}
     for var in codebook["datasets"][extract.dataset]["variables"]:
         rule, name = var.get("routing"), var["name"]
         if not rule or name not in frame.columns or var["kind"] not in NUMERIC_KINDS:
             continue
-        try:
-            routed_in = frame.eval(rule).fillna(False).astype(bool)
-        except (KeyError, TypeError, ValueError, pd.errors.UndefinedVariableError):
+        if rule not in conditions:
+            try:
+                conditions[rule] = _routed_in(frame, rule)
+            except (KeyError, TypeError, ValueError, pd.errors.UndefinedVariableError):
+                conditions[rule] = None
+        routed_in = conditions[rule]
+        if routed_in is None:
             problems.append(Problem(name, f"routing condition {rule!r} cannot be checked (its "
                                     "gate variable is absent or not numeric)"))
             continue
