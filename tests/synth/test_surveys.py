@@ -3,6 +3,8 @@ tables), apart from a reviewed list of gaps that the generator does not close ye
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pandas as pd
 import pytest
 from conftest import ROOT
@@ -150,3 +152,87 @@ def test_sav_files_carry_labels_and_missing_declarations(generated, codebook, tm
     # user-missing codes come back as values only with user_missing=True
     plain, _ = pyreadstat.read_sav(tmp_path / "a.sav")
     assert plain["iro_nonduty_time"].isna().sum() == (data["iro_nonduty_time"] < 0).sum()
+
+
+@pytest.fixture(scope="module")
+def la_level(generated, la_frame):
+    frames, _, _ = generated
+    specs = load_specs(ROOT / "specs" / "values.yaml")
+    return analysis_frames(frames, specs["derived"], la_frame)
+
+
+def test_sources_of_an_authority_give_one_service_fact(generated):
+    """Every manager and the DCS of an authority answer the same location, employed IROs and
+    caseloads, so the LA dataset's 'manager first, else DCS' rule never has to choose."""
+    frames, _, _ = generated
+    facts = ["location", "emp_own", "emp_sessional", "emp_agency", "caseload_lac",
+             "caseload_cp_incl", "caseload_total"]
+    both = pd.concat([
+        frames["manager"][["la_code", *[f"mgr_{f}" for f in facts]]].set_axis(
+            ["la_code", *facts], axis=1),
+        frames["dcs"][["la_code", *[f"dcs_{f}" for f in facts]]].set_axis(
+            ["la_code", *facts], axis=1)])
+    assert (both.groupby("la_code")[facts].nunique() == 1).all().all()
+
+
+def test_location_groups_leave_room_for_the_models(la_level):
+    """Table A.3 compares locations with 'other departments' and keeps IROs without location
+    information as a group: the reference group holds 10-22% of the IROs with a location
+    (calibration notes), every location group has IROs, and a sizeable group has none."""
+    location = la_level["iro"]["la_location"]
+    located = location.notna().sum()
+    share = Fraction(int((location == 5).sum()), int(located))
+    assert Fraction(10, 100) <= share <= Fraction(22, 100)
+    for codes in ([1], [2], [3], [4], [6, 7]):
+        assert location.isin(codes).sum() >= 4, codes
+    assert location.isna().sum() >= len(location) // 4
+
+
+def test_non_iro_duties_are_routed_and_named(generated):
+    frames, _, _ = generated
+    kinds = ["cp", "reviews", "training", "qa", "complaints", "lado", "other"]
+    for dataset, gate in (("iro", "iro_nonduties"), ("dcs", "dcs_iro_nonduties")):
+        frame = frames[dataset]
+        items = [f"{dataset}_nonduty_{kind}" for kind in kinds]
+        yes = frame[gate] == 1
+        assert (frame.loc[~yes, items] == -98).all().all()
+        assert frame.loc[yes, items].isin([0, 1]).all().all()
+        assert (frame.loc[yes, items].sum(axis=1) >= 1).all()   # a yes names some duty
+
+
+def test_every_authority_with_iros_or_managers_has_a_protocol(la_level):
+    """Section 3.5.1: all authorities have a dispute resolution protocol; its scope always
+    covers children's services."""
+    la = la_level["la"]
+    reached = la["protocol"].notna()
+    assert reached.sum() >= la["responded_iro"].sum()
+    assert (la.loc[reached, "protocol"] == 1).all()
+    assert (la["scope_childrens"].dropna() == 1).all()
+
+
+def test_synthetic_authority_attributes_carry_no_names(generated, la_frame):
+    """Synthetic ratings and looked-after children are keyed by the register code only; the
+    looked-after children are plausible by LA type (counties most, unitaries fewest)."""
+    frames, _, _ = generated
+    attributes = frames["la_attributes"]
+    assert list(attributes.columns) == ["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]
+    names = set(la_frame["name"]) | set(la_frame["short_name"])
+    assert not names & set(attributes.astype(str).to_numpy().ravel())
+    by_type = attributes.merge(la_frame[["la_code", "la_type"]]).groupby("la_type")["lac_2012"]
+    medians = by_type.median()
+    assert medians["county_council"] > medians["metropolitan_district"] > medians["unitary"]
+    assert attributes["lac_2012"].between(0, 2500).all()
+
+
+def test_every_row_is_accounted_for_in_every_measured_value(generated, la_frame):
+    """Row accounting: base N + rows excluded as missing + rows outside the subgroup = the rows
+    of the dataset, for every published value measured."""
+    frames, _, table = generated
+    specs = load_specs(ROOT / "specs" / "values.yaml")
+    resolved = resolve(specs, load_published_values())
+    sizes = {name: len(frame) for name, frame in frames.items()} | {"la": len(la_frame)}
+    measured = table.dropna(subset=["base_n_reproduced"])
+    assert len(measured) > 400
+    for row in measured.itertuples():
+        rows = sizes[resolved[row.id]["dataset"]]
+        assert row.base_n_reproduced + row.excluded_n + row.outside_n == rows, row.id
