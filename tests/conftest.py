@@ -85,3 +85,21 @@ def report_text():
     if not REPORT.exists():
         pytest.skip(f"the report's text is not at {REPORT} (../shared beside the checkout)")
     return normalise(REPORT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def synthetic(published, codebook, la_frame):
+    """The synthetic extracts of the default seed, generated once per test session, with their
+    analysis frames and every published value measured on them."""
+    from iro_stats.datasets import analysis_frames
+    from iro_stats.measures import load_specs, resolve
+    from iro_stats.reproduce import reproduce
+    from iro_stats.synth.surveys import generate
+
+    specs = load_specs(ROOT / "specs" / "values.yaml")
+    resolved = resolve(specs, published)
+    frames, relaxed = generate(la_frame, codebook, resolved, published, 20120401, specs["derived"])
+    analysis = analysis_frames(frames, specs["derived"], la_frame)
+    table = reproduce(analysis, resolved, published, specs["pending"])
+    return {"frames": frames, "relaxed": relaxed, "analysis": analysis, "resolved": resolved,
+            "table": table}

@@ -41,12 +41,14 @@ class SpecError(IroStatsError):
 @dataclass(frozen=True)
 class Measurement:
     """A computed value with its base: ``value`` exact where it can be (Fraction), else float;
-    ``base_n`` rows in the statistic's base; ``excluded`` rows of the (sub)frame left out as missing.
-    For ``range`` the value is a ``(min, max)`` pair."""
+    ``base_n`` rows in the statistic's base; ``excluded`` rows of the (sub)frame left out as missing;
+    ``outside`` rows of the frame outside the subgroup (``where``), so that base_n + excluded +
+    outside is every row of the frame. For ``range`` the value is a ``(min, max)`` pair."""
 
     value: Fraction | float | tuple
     base_n: int
     excluded: int
+    outside: int = 0
 
 
 # --------------------------------------------------------------------------- derived variables
@@ -88,8 +90,14 @@ def _exact_mean(values: pd.Series) -> Fraction | float:
 
 def measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
     """Compute one statistic on ``frame`` as ``spec`` says (see the module docstring)."""
+    rows = len(frame)
     if spec.get("where"):
         frame = frame.query(spec["where"])
+    m = _measure(frame, statistic, spec)
+    return Measurement(m.value, m.base_n, m.excluded, rows - len(frame))
+
+
+def _measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
     if statistic == "count":
         how = spec.get("count", "rows")
         if how == "rows":

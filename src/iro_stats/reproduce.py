@@ -1,8 +1,8 @@
 """Published beside reproduced: every value of ``published.yaml`` measured on the datasets.
 
 One row per published value: ``id, statistic, published, reproduced, base_n_published,
-base_n_reproduced, excluded_n, status, note`` (``excluded_n``: rows of the statistic's (sub)frame
-left out as missing). A value matches when the exact reproduced value rounds half-up
+base_n_reproduced, excluded_n, outside_n, status, note`` (``excluded_n``: rows of the subgroup left
+out as missing; ``outside_n``: rows outside the subgroup; the three add up to the dataset's rows). A value matches when the exact reproduced value rounds half-up
 to the printed one (counts: equal; ranges: both ends) and, where a base N is printed, the
 reproduced base lies within it. Statuses: ``match``, ``mismatch``, ``approximate`` (a vague
 number in words, shown but not judged), ``pending`` (no engine yet, with the reason),
@@ -47,7 +47,7 @@ def reproduce(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
         out = {"id": row.id, "statistic": row.statistic,
                "published": row.value if pd.notna(row.value) else f"{row.value_min:g}-{row.value_max:g}",
                "reproduced": None, "base_n_published": row.base_n_min, "base_n_reproduced": None,
-               "excluded_n": None,
+               "excluded_n": None, "outside_n": None,
                "status": None, "note": None}
         spec = resolved.get(row.id)
         if spec is None:
@@ -56,7 +56,8 @@ def reproduce(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
         else:
             m = measure(frames[spec["dataset"]], row.statistic, spec)
             shown = m.value if isinstance(m.value, tuple) else float(m.value)
-            out.update(reproduced=shown, base_n_reproduced=m.base_n, excluded_n=m.excluded)
+            out.update(reproduced=shown, base_n_reproduced=m.base_n, excluded_n=m.excluded,
+                       outside_n=m.outside)
             ok = _matches(row, m)
             out["status"] = "match" if ok else ("approximate" if row.approximate else "mismatch")
         rows.append(out)
