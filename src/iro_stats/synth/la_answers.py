@@ -744,7 +744,7 @@ def _arrange_yes(codes, valid, atoms, has, base, with_dcs, n_yes, rng, tries: in
     each expecting authority without a DCS has at least one. Authorities expecting none are drawn
     favouring those with few IRO answers. Returns (authorities, rows) or None."""
     rows_of = {la: np.flatnonzero(valid & (codes == la)) for la in base}
-    need = {atom: int((valid & has & (atoms == atom)).sum()) for atom in set(atoms[valid])}
+    need = {atom: int((valid & has & (atoms == atom)).sum()) for atom in sorted(set(atoms[valid]))}
     weights = np.array([1 / (1 + len(rows_of[la])) ** 2 for la in base])
     for _ in range(tries):
         order = rng.choice(len(base), size=len(base) - n_yes, replace=False,
