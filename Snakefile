@@ -16,6 +16,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/reference.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/models.smk"
 
 
 rule all:
@@ -27,3 +28,4 @@ rule all:
         rules.synthetic_extracts.output,
         rules.ingest.output,
         rules.la_dataset.output,
+        rules.models.output,

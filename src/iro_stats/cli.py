@@ -115,6 +115,17 @@ def _la_dataset(args: argparse.Namespace) -> None:
     print(f"LA dataset: {len(frames['la'])} authorities; LA-level values: {counts}")
 
 
+def _models(args: argparse.Namespace) -> None:
+    from . import datasets, ingest, measures, models, reference
+
+    specs = measures.load_specs(args.specs)
+    frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
+                                      reference.load_la_frame(args.la_frame))
+    paths = models.run(frames["iro"], args.models, args.published, args.outdir,
+                       replicates=args.replicates, seed=args.seed)
+    print(f"Appendix B models: {len(paths)} outputs under {args.outdir}")
+
+
 def _required(parser: argparse.ArgumentParser, *options: str) -> None:
     for option in options:
         parser.add_argument(f"--{option}", required=True)
@@ -169,6 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     _required(lad, "indir", "published", "specs", "la-frame", "la-out", "stats-out",
               "table-a1-out", "table-a2-out")
     lad.set_defaults(func=_la_dataset)
+
+    mod = commands.add_parser("models", help="fit the Appendix B models (Table A.3), their "
+                              "robustness checks and SPSS syntax")
+    _required(mod, "indir", "la-frame", "specs", "models", "published", "outdir")
+    mod.add_argument("--replicates", type=int, required=True, help="cluster bootstrap replicates")
+    mod.add_argument("--seed", type=int, required=True)
+    mod.set_defaults(func=_models)
     return parser
 
 

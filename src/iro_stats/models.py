@@ -673,7 +673,11 @@ def _solve_masked(xtx: np.ndarray, xty: np.ndarray, mask: np.ndarray) -> np.ndar
     """Batched least squares on the columns in ``mask`` (B x p); other coefficients are 0."""
     outer = mask[:, :, None] & mask[:, None, :]
     a = np.where(outer, xtx, 0.0) + np.eye(xtx.shape[1])[None] * (~mask)[:, :, None]
-    return np.linalg.solve(a, (xty * mask)[..., None])[..., 0]
+    b = (xty * mask)[..., None]
+    try:
+        return np.linalg.solve(a, b)[..., 0]
+    except np.linalg.LinAlgError:  # a replicate whose design is collinear: minimum-norm solution
+        return (np.linalg.pinv(a) @ b)[..., 0]
 
 
 def cluster_weights(clusters: np.ndarray, replicates: int, seed: int) -> np.ndarray:

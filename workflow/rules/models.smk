@@ -1,0 +1,38 @@
+# Appendix B: the four regression models of Table A.3 (specs/models.yaml), robustness checks and
+# the SPSS syntax that reruns them.
+
+
+rule models:
+    """Fit the full and final (backward elimination) models, compare them with Table A.3, and
+    write Table A.3, the coefficient plot, robustness checks and SPSS syntax."""
+    input:
+        frames=rules.ingest.output.frames,
+        la_frame=REFERENCE["la_frame"],
+        specs=config["specs"],
+        models="specs/models.yaml",
+        published=REFERENCE["published"],
+        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
+                 "rounding", "models", "spss_syntax"),
+    output:
+        coefficients=f"{RESULTS}/models/appendix_b.csv",
+        samples=f"{RESULTS}/models/samples.csv",
+        selection=f"{RESULTS}/models/selection.csv",
+        comparison=f"{RESULTS}/models/published_comparison.csv",
+        table_csv=f"{RESULTS}/models/table_a3.csv",
+        table_html=f"{RESULTS}/models/table_a3.html",
+        plot_png=f"{RESULTS}/models/coefficients.png",
+        plot_svg=f"{RESULTS}/models/coefficients.svg",
+        robustness=f"{RESULTS}/models/robustness.csv",
+        syntax=f"{RESULTS}/spss/appendix_b.sps",
+    params:
+        python=PYTHON,
+        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        replicates=config["replicates"],
+        seed=config["seed"],
+    log:
+        f"{RESULTS}/logs/models.log",
+    shell:
+        "{params.python} -m iro_stats models --indir {params.indir} --la-frame {input.la_frame}"
+        " --specs {input.specs} --models {input.models} --published {input.published}"
+        " --outdir " + RESULTS + " --replicates {params.replicates} --seed {params.seed}"
+        " > {log} 2>&1"
