@@ -27,6 +27,7 @@ rule models:
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        outdir=RESULTS,
         replicates=config["replicates"],
         seed=config["seed"],
     log:
@@ -34,5 +35,5 @@ rule models:
     shell:
         "{params.python} -m iro_stats models --indir {params.indir} --la-frame {input.la_frame}"
         " --specs {input.specs} --models {input.models} --published {input.published}"
-        " --outdir " + RESULTS + " --replicates {params.replicates} --seed {params.seed}"
+        " --outdir {params.outdir} --replicates {params.replicates} --seed {params.seed}"
         " > {log} 2>&1"
