@@ -27,7 +27,7 @@ rule models:
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
-        outdir=RESULTS,
+        outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.coefficients)),
         replicates=config["replicates"],
         seed=config["seed"],
     log:
