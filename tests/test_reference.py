@@ -288,3 +288,18 @@ def test_percent_vs_n_finds_impossible_percentages(tmp_path):
     assert grim.loc["t9_1.agree", "verdict"] == "inconsistent"
     assert "49/81 = 60.49%, 50/81 = 61.73%" in grim.loc["t9_1.agree", "arithmetic"]
     assert grim.loc["t9_1.disagree", "verdict"] == "consistent"
+
+
+def test_free_text_variables_are_named_so_the_analysis_can_drop_them(codebook):
+    from iro_stats.datasets import clean
+    from iro_stats.reference import codebook_problems
+
+    broken = {**codebook, "datasets": {**codebook["datasets"]}}
+    iro = dict(broken["datasets"]["iro"])
+    iro["variables"] = [dict(v, name="iro_comments") if v["kind"] == "text" else v
+                        for v in iro["variables"]]
+    broken["datasets"]["iro"] = iro
+    assert any("end in _text" in p for p in codebook_problems(broken))
+    frame = pd.DataFrame({"iro_id": ["I1"], "iro_conflict_text": ["named a colleague"],
+                          "iro_supportive": [4.0]})
+    assert list(clean(frame).columns) == ["iro_id", "iro_supportive"]

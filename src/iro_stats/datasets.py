@@ -1,6 +1,6 @@
 """The analysis datasets: extracts as the statistics see them, plus the LA-level dataset.
 
-User-missing codes (-99, -98) and blank strings become missing; each respondent frame gets the LA
+User-missing codes (-99, -98) and blank strings become missing, free-text answers are dropped; each respondent frame gets the LA
 columns it is analysed by (``RESPONDENT_LA_COLUMNS``, joined on la_code from the LA dataset) and the
 derived variables of the value specs; the LA dataset itself is the frame ``la``.
 """
@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import la_dataset
 from .measures import LA_COLUMNS, derive
+from .reference import TEXT_SUFFIX
 
 MISSING_CODES = (-99, -98)
 RESPONDENT_DATASETS = ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral")
@@ -21,7 +22,9 @@ RESPONDENT_LA_COLUMNS = {**{c: c for c in LA_COLUMNS}, "location": "la_location"
 
 
 def clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """User-missing codes and blank strings as missing values."""
+    """User-missing codes and blank strings as missing values; free-text answers (``*_text``)
+    dropped, so that they never leave the validated frames."""
+    frame = frame.drop(columns=[c for c in frame.columns if c.endswith(TEXT_SUFFIX)])
     return frame.mask(frame.isin(MISSING_CODES)).replace("", np.nan)
 
 

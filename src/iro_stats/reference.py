@@ -20,6 +20,8 @@ import yaml
 from .errors import ReferenceDataError
 
 GROUPS = ("iro", "manager", "dcs", "la", "cafcass")
+# Free-text answers are named *_text, so that the analysis can drop them wherever they come from.
+TEXT_SUFFIX = "_text"
 LA_TYPES = ("county_council", "london_borough", "metropolitan_district", "unitary")
 INHERITED = ("group", "statistic", "decimals", "base_n", "base_text")
 PUBLISHED_COLUMNS = [
@@ -201,6 +203,8 @@ def codebook_problems(codebook: dict) -> list[str]:
                 problems.append(f"{where}: routing names unknown variables {sorted(unknown)}")
             if var.get("mrset") and var["mrset"] not in sets:
                 problems.append(f"{where}: mrset {var['mrset']} is not in multi_response_sets")
+            if (var["kind"] == "text") != var["name"].endswith(TEXT_SUFFIX):
+                problems.append(f"{where}: free-text variables, and only they, end in {TEXT_SUFFIX}")
             rng = var.get("range")
             if rng and rng[0] > rng[1]:
                 problems.append(f"{where}: range {rng} is reversed")
