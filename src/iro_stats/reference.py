@@ -27,7 +27,8 @@ INHERITED = ("group", "statistic", "decimals", "base_n", "base_text")
 PUBLISHED_COLUMNS = [
     "id", "block", "source", "section", "title", "kind", "group", "statistic", "decimals",
     "label", "column", "subgroup", "set", "value", "value_min", "value_max",
-    "base_n_min", "base_n_max", "base_text", "approximate", "in_words", "significant",
+    "base_n_min", "base_n_max", "base_text", "approximate", "words_min", "words_max", "in_words",
+    "significant",
     "same_as", "sum_of", "not_computable", "quote", "note",
 ]
 
@@ -103,6 +104,8 @@ def flatten_published(document: dict) -> pd.DataFrame:
                 "base_n_max": base["max"] if isinstance(base, dict) else base,
                 "base_text": merged["base_text"],
                 "approximate": bool(value.get("approximate", False)),
+                "words_min": (value.get("words") or {}).get("min"),
+                "words_max": (value.get("words") or {}).get("max"),
                 "in_words": bool(value.get("in_words", False)),
                 "significant": value.get("significant"),
                 "same_as": value.get("same_as"),
@@ -140,6 +143,13 @@ def published_problems(frame: pd.DataFrame) -> list[str]:
         for target in row.sum_of.split(";") if pd.notna(row.sum_of) else []:
             if target and target not in ids:
                 problems.append(f"{row.id}: sum_of names unknown id {target}")
+        if pd.notna(row.words_min) and not row.approximate:
+            problems.append(f"{row.id}: words (an interval) only on approximate values")
+        if pd.notna(row.words_min) and row.words_min > row.words_max:
+            problems.append(f"{row.id}: words min {row.words_min} > max {row.words_max}")
+        if row.approximate and row.statistic == "percent" and pd.isna(row.words_min):
+            problems.append(f"{row.id}: an approximate percentage needs the interval its words "
+                            "admit (words: {min, max})")
         if pd.notna(row.base_n_min) and row.base_n_min > row.base_n_max:
             problems.append(f"{row.id}: base_n min {row.base_n_min} > max {row.base_n_max}")
         is_range = pd.isna(row.value)
