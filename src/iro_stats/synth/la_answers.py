@@ -443,15 +443,19 @@ def deal_enquiries(la: pd.DataFrame, targets: list[dict], sizes: list[int], rng,
                   if _holds(t["where"], ofsted_2level=g[1] or np.nan, responded_iro=g[2])}
         mine = [c for c in cells if c[:3] in inside]
         goals += _percent_goals(t, mine, lambda c: c[3])
-    # soft: ratings of IRO authorities in proportion; enquiries as common outside them as inside
+    # soft (weighted: a percentage's distance from its centre counts 200 per authority): the
+    # IRO authorities' ratings in proportion to the responders', and every group of authorities
+    # enquiring about as often as all authorities do
+    weight = 100.0
     n1, n2 = (int((dealt & (level == lv)).sum()) for lv in (1, 2))
     iro_dealt = int((dealt & (iro == 1)).sum())
     goals.append(Near("enquiries:level1_iro", (("dealt", 1, 1, 0), ("dealt", 1, 1, 1)),
-                      iro_dealt * n1 / max(1, n1 + n2)))
+                      weight * iro_dealt * n1 / max(1, n1 + n2), (weight, weight)))
     share = len(sizes) / len(la)
-    outside = tuple(c for c in cells if c[2] == 0)
-    goals.append(Near("enquiries:outside", outside, 0.0,
-                      tuple(-share + (1 if c[3] else 0) for c in outside)))
+    for g in groups:
+        mine = ((*g, 0), (*g, 1))
+        goals.append(Near(f"enquiries:spread{g}", mine, 0.0,
+                          (-weight * share, weight * (1 - share))))
     counts = _solve_relaxing(cells, goals, relaxed)
 
     # re-deal the levels, then the ratings within each level
