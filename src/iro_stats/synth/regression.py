@@ -1,0 +1,553 @@
+"""Table A.3 in the synthetic IRO frame: the four outcome columns reassigned among respondents.
+
+The predictors stay as they are (their joint distribution, the LA location, hence each model's
+estimation sample). Each outcome keeps its counts per value over all respondents and its missing
+pattern, so every published percentage, mean and SD of it is unchanged; values only move between
+respondents who answered. Within a model's estimation sample (base of every statistic below) the
+standardized coefficients are linear in the outcome once its counts there are fixed:
+``beta = (s_x / s_y) (X_c' X_c)^-1 X_c' y``. Three steps per model:
+
+1. **Predictors** (:func:`predictor_checks`): what the outcome cannot change. With the betas at
+   their printed values, R2 = beta' R beta, each final term's t (from beta, its tolerance and R2)
+   and a dummy block's F-test are fixed by the predictors' correlations R. A failure here is a
+   conflict between Table A.3 and the predictors; it is reported, never forced.
+2. **Final model**: with the outcome's counts inside the sample fixed (s_y and its mean fixed),
+   ``beta = M S + o`` where ``S = X_F' y`` is a vector of integers (codes times codes): the
+   reachable betas form a lattice with one point per ``|det M|`` of beta-space
+   (:func:`expected_points`). :func:`_integer_sums` screens the count vectors for a lattice point
+   inside every published beta's printed rounding (+-``BETA_TOL``) with R2 (linearised) in its
+   band; for those that pass, a small integer programme (``scipy.optimize.milp``) over the
+   counts per *cell* (distinct combination of the final model's predictors) and value realises
+   it (:func:`_final_counts`). Counts inside the sample may differ from the current ones (values
+   are exchanged with answering respondents outside the sample): candidates nearest first.
+3. **Dropped predictors** (:func:`_spread`): swaps of values inside a cell leave the final model
+   unchanged; greedy swaps make the full-model coefficients of the predictors the final model
+   drops small (|t| <= 0.5, then smaller), so that backward elimination removes them.
+
+Every calibrated model is refitted with :mod:`iro_stats.models` (printed betas and R2,
+significance at 0.05, the final model reached by backward elimination, location removed as a
+block). A model that cannot be calibrated keeps its outcome as it was and is listed with the
+constraints that conflict and why (R2 out of reach, or no lattice point: then a smallest subset
+of betas that already fails, found by a deletion filter). Deterministic for a seed (programmes
+are limited by nodes, not time).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from .. import models
+from ..errors import IroStatsError
+
+BETA_TOL = 0.0004            # published beta +- this prints at 3 dp whatever the float noise
+R2_MARGIN = 0.0001           # the linearised R2 stays this far inside its printed band
+T_DROP = (0.5, 0.25, 0.1)    # targets for |t| of dropped predictors' full-model coefficients
+MAX_CANDIDATES = 400         # in-sample count vectors screened per model
+MAX_PROGRAMMES = 20          # ... of which at most this many go to the cell programme
+NODE_LIMIT = 5000            # branch-and-bound nodes per programme (deterministic, unlike time)
+FILTER_NODE_LIMIT = 200      # ... while looking for a small conflicting set
+FILTER_CANDIDATES = 20       # count vectors over which the conflicting set is looked for
+TIME_LIMIT = 30.0            # seconds per programme, a safety net only
+CONFLICT_COLUMNS = ["model", "constraint", "conflict"]
+
+
+class CalibrationConflict(IroStatsError):
+    """Some models cannot reach Table A.3 with the given predictors: ``conflicts`` lists them,
+    ``partial`` is the frame with the other models calibrated."""
+
+    def __init__(self, message: str, conflicts: pd.DataFrame,
+                 partial: pd.DataFrame | None = None):
+        super().__init__(message)
+        self.conflicts = conflicts
+        self.partial = partial
+
+
+@dataclass
+class Target:
+    """What Table A.3 prints for one model, on the model's estimation sample (design columns)."""
+
+    name: str
+    design: models.Design
+    final_predictors: list[str]
+    final_cols: list[int]
+    betas: dict[int, float]
+    significant: dict[int, bool]
+    ids: dict[int, str]
+    r2: float
+    r2_decimals: int
+    r2_id: str
+    use_r2: bool = True
+    r2_betas: dict | None = None     # where R2 is linearised (default: the published betas)
+
+    def __post_init__(self):
+        if self.r2_betas is None:
+            self.r2_betas = dict(self.betas)
+
+    def r2_band(self) -> tuple[float, float]:
+        half = 0.5 * 10.0 ** -self.r2_decimals
+        return self.r2 - half, self.r2 + half
+
+
+def _target(iro: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+            name: str) -> Target:
+    m = spec.models[name]
+    d = models.design(iro, spec, name)
+    by_id = published.set_index("id")
+    names = [t.name for t in d.terms]
+    lost = [t for t in m.published_terms if t not in names]
+    if lost:
+        raise CalibrationConflict(f"{name}: {lost} do not vary in the estimation sample",
+                                  pd.DataFrame([{"model": name, "constraint": f"beta {t}",
+                                                 "conflict": "the term has no variance in the "
+                                                             "estimation sample"} for t in lost]))
+    owners = {t.name: t.predictor for t in d.terms}
+    final = [p for p in m.predictors if any(owners[t] == p for t in m.published_terms)]
+    col = {t: names.index(t) for t in m.published_terms}
+    return Target(
+        name, d, final, d.columns(final),
+        {col[t]: float(by_id.loc[i, "value"]) for t, i in m.published_terms.items()},
+        {col[t]: bool(by_id.loc[i, "significant"]) for t, i in m.published_terms.items()},
+        {col[t]: i for t, i in m.published_terms.items()},
+        float(by_id.loc[m.published_r2, "value"]), int(by_id.loc[m.published_r2, "decimals"]),
+        m.published_r2)
+
+
+def _reference(target: Target) -> list[tuple[str, float]]:
+    """(predictor, share of the sample in its reference category) of the final dummy sets."""
+    d = target.design
+    return [(name, float((d.X[:, d.columns([name])].sum(axis=1) == 0).mean()))
+            for name in target.final_predictors if len(d.columns([name])) > 1]
+
+
+def _corr(X: np.ndarray) -> np.ndarray:
+    return np.atleast_2d(np.corrcoef(X, rowvar=False))
+
+
+# --------------------------------------------------------------------------- 1. predictors
+
+
+def predictor_checks(target: Target, alpha: float = 0.05) -> list[dict]:
+    """Conflicts between the published final model and the predictors (``model, constraint,
+    conflict``): R2 = beta' R beta outside its printed band for every beta within the printed
+    rounding; a term's t on the wrong side of the critical value; a dummy block that backward
+    elimination would remove (F-test, with r_y = R beta)."""
+    d, cols = target.design, target.final_cols
+    if any(c not in target.betas for c in cols):
+        return []                               # a final term the report does not print
+    n, k = len(d.y), len(cols)
+    R = _corr(d.X[:, cols])
+    beta = np.array([target.betas[c] for c in cols])
+    r2 = float(beta @ R @ beta)
+    low, high = target.r2_band()
+    corners = [float(b @ R @ b) for b in (beta + 0.0005 * np.array(s)
+                                          for s in itertools.product((-1, 1), repeat=k))]
+    problems = []
+    if max(corners) < low or min(corners) >= high:
+        squares = float(beta @ beta)
+        goal = (low if r2 < low else high) - squares
+        pairs = sorted(((2 * beta[a] * beta[b] * R[a, b], d.terms[cols[a]].name,
+                         d.terms[cols[b]].name, R[a, b])
+                        for a, b in itertools.combinations(range(k), 2)),
+                       key=lambda p: -abs(p[0]))
+        shown = ", ".join(f"r({a}, {b}) = {r:.3f}" for _, a, b, r in pairs[:4])
+        reference = [f"{p} reference category holds {share:.0%}" for p, share in _reference(target)]
+        problems.append({
+            "model": target.name, "constraint": f"{target.r2_id} = {target.r2:.2f} with the "
+                                                f"published betas",
+            "conflict": (f"R2 = beta' R beta = {r2:.4f} ({min(corners):.4f} to "
+                         f"{max(corners):.4f} for betas anywhere in their printed rounding), "
+                         f"outside [{low:.3f}, {high:.3f}): sum of beta^2 = {squares:.4f}, "
+                         f"2 sum beta_a beta_b r_ab = {r2 - squares:.4f} but must be "
+                         f"{'at least' if r2 < low else 'below'} {goal:.4f} (n = {n}; largest "
+                         f"terms {shown}" + "".join(f"; {r}" for r in reference) + ")")})
+    tol = 1 / np.diag(np.linalg.inv(R)) if k > 1 else np.ones(1)
+    t = beta * np.sqrt((n - k - 1) * tol / (1 - r2))
+    crit = stats.t.ppf(1 - alpha / 2, n - k - 1)
+    for j, c in enumerate(cols):
+        if (abs(t[j]) > crit) != target.significant[c]:
+            problems.append({
+                "model": target.name, "constraint": f"{target.ids[c]} significance",
+                "conflict": (f"t = {t[j]:.2f} from the published beta, tolerance {tol[j]:.3f} and "
+                             f"R2 {r2:.3f} (critical {crit:.3f}), but the report prints it as "
+                             f"{'' if target.significant[c] else 'not '}significant")})
+    owners = [d.terms[c].predictor for c in cols]
+    r_y = R @ beta
+    for p in dict.fromkeys(owners):
+        block = [j for j, q in enumerate(owners) if q == p]
+        if len(block) < 2:
+            continue
+        rest = [j for j in range(k) if j not in block]
+        r2_rest = float(r_y[rest] @ np.linalg.solve(R[np.ix_(rest, rest)], r_y[rest])) \
+            if rest else 0.0
+        f = ((r2 - r2_rest) / len(block)) / ((1 - r2) / (n - k - 1))
+        p_value = float(stats.f.sf(f, len(block), n - k - 1))
+        if p_value >= alpha:
+            problems.append({"model": target.name, "constraint": f"{p} kept as a block",
+                             "conflict": f"F = {f:.2f}, p = {p_value:.3f}: backward elimination "
+                                         f"would remove it"})
+    return problems
+
+
+# --------------------------------------------------------------------------- 2. final model
+
+
+def _cells(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of X and each row's cell."""
+    unique, index = np.unique(X, axis=0, return_inverse=True)
+    return unique, index.ravel()
+
+
+def _lattice(target: Target, values: np.ndarray, in_counts: np.ndarray):
+    """With the outcome's counts in the sample fixed, beta = M S + o where S = X_F' y is a vector
+    of integers (codes times codes): M, o, and the bounds of S (rearrangement inequality)."""
+    X = target.design.X[:, target.final_cols]
+    n = len(X)
+    y_sorted = np.repeat(values, in_counts)
+    mean = float(y_sorted.mean())
+    s_y = float(y_sorted.std(ddof=1))
+    xbar = X.mean(axis=0)
+    Xc = X - xbar
+    M = (X.std(axis=0, ddof=1) / s_y)[:, None] * np.linalg.inv(Xc.T @ Xc)
+    offset = -M @ (n * xbar * mean)
+    xs = np.sort(X, axis=0)
+    low = xs.T @ y_sorted[::-1]
+    high = xs.T @ y_sorted
+    return M, offset, low, high
+
+
+def _box_rows(target: Target, values: np.ndarray, in_counts: np.ndarray, linear: np.ndarray):
+    """Constraint rows (in units of BETA_TOL) on beta = ``linear`` @ unknowns + offset for the
+    published betas and the linearised R2 band; ``linear`` maps the unknowns to X_F' y."""
+    M, offset, _, _ = _lattice(target, values, in_counts)
+    coef = M @ linear
+    rows, low, high = [], [], []
+    for j, c in enumerate(target.final_cols):
+        if c in target.betas:
+            rows.append(coef[j])
+            low.append(target.betas[c] - BETA_TOL - offset[j])
+            high.append(target.betas[c] + BETA_TOL - offset[j])
+    if target.use_r2 and all(c in target.r2_betas for c in target.final_cols):
+        beta = np.array([target.r2_betas[c] for c in target.final_cols])
+        R = _corr(target.design.X[:, target.final_cols])
+        grad = 2 * R @ beta                       # R2(b) ~ beta'R beta + grad . (b - beta)
+        base = float(beta @ R @ beta - grad @ beta) + float(grad @ offset)
+        lo, hi = target.r2_band()
+        rows.append(grad @ coef)
+        low.append(lo + R2_MARGIN - base)
+        high.append(hi - R2_MARGIN - base)
+    width = coef.shape[1]
+    return (np.array(rows).reshape(len(rows), width) / BETA_TOL, np.array(low) / BETA_TOL,
+            np.array(high) / BETA_TOL)
+
+
+def _integer_sums(target: Target, values: np.ndarray, in_counts: np.ndarray,
+                  node_limit: int = NODE_LIMIT) -> bool:
+    """Whether any integer vector S = X_F' y (within its bounds) puts the published betas and R2
+    inside their printed boxes: a necessary condition. Where every final term has a published
+    beta, the integer points of the small parallelepiped S = M^-1 (box - o) are enumerated;
+    otherwise a programme in k integers decides (undecided within ``node_limit`` nodes counts as
+    possible)."""
+    M, offset, low, high = _lattice(target, values, in_counts)
+    A, lb, ub = _box_rows(target, values, in_counts, np.eye(len(low)))
+    if not len(A):
+        return True
+    if all(c in target.betas for c in target.final_cols):
+        centre = np.array([target.betas[c] for c in target.final_cols])
+        inverse = np.linalg.inv(M)
+        middle = inverse @ (centre - offset)
+        reach = np.abs(inverse) @ np.full(len(centre), BETA_TOL)
+        ranges = [np.arange(np.ceil(m - r), np.floor(m + r) + 1) for m, r in zip(middle, reach)]
+        if np.prod([len(r) for r in ranges], dtype=float) <= 1e5:
+            points = np.array(list(itertools.product(*ranges))).reshape(-1, len(low))
+            inside = ((points @ A.T >= lb - 1e-9) & (points @ A.T <= ub + 1e-9)).all(axis=1)
+            inside &= ((points >= low) & (points <= high)).all(axis=1)
+            return bool(inside.any())
+    result = milp(np.zeros(len(low)), integrality=np.ones(len(low)), bounds=Bounds(low, high),
+                  constraints=[LinearConstraint(A, lb, ub)],
+                  options={"node_limit": node_limit, "time_limit": TIME_LIMIT, "disp": False})
+    return result.status != 2
+
+
+def expected_points(target: Target, values: np.ndarray, in_counts: np.ndarray) -> float:
+    """Expected number of lattice points beta = M S + o in the published betas' box (volume over
+    the lattice's cell volume |det M|): below 1e-3 the betas are out of reach by luck alone."""
+    M, _, _, _ = _lattice(target, values, in_counts)
+    k = sum(c in target.betas for c in target.final_cols)
+    if k < len(target.final_cols):
+        return float("inf")
+    return float((2 * BETA_TOL) ** k / abs(np.linalg.det(M)))
+
+
+def _final_counts(target: Target, values: np.ndarray, in_counts: np.ndarray,
+                  rng: np.random.Generator, preferred: np.ndarray | None) -> np.ndarray | str:
+    """Counts per final-model cell and value (cells x values) meeting the published betas and
+    the R2 band with the outcome's counts ``in_counts`` in the sample; else ``"infeasible"``
+    (proved) or ``"unknown"`` (node limit). Without ``preferred`` any solution will do, within
+    ``FILTER_NODE_LIMIT`` nodes."""
+    unique, cell = _cells(target.design.X[:, target.final_cols])
+    sizes = np.bincount(cell, minlength=len(unique))
+    G, L = len(unique), len(values)
+    # X_F' y = sum over cells g and values v of x_g v m_gv
+    linear = np.einsum("gj,v->jgv", unique, values).reshape(unique.shape[1], G * L)
+    scaled, low, high = _box_rows(target, values, in_counts, linear)
+    sum_rows = np.kron(np.eye(G), np.ones(L))     # each cell's counts add up to its size
+    sum_values = np.kron(np.ones(G), np.eye(L))   # each value's counts add up to in_counts
+    A = np.vstack([sum_rows, sum_values, scaled])
+    lb = np.concatenate([sizes, in_counts, low])
+    ub = np.concatenate([sizes, in_counts, high])
+    size = G * L
+    upper = np.repeat(sizes, L).astype(float)
+    if preferred is None:                          # feasibility only
+        result = milp(np.zeros(size), integrality=np.ones(size), bounds=Bounds(0, upper),
+                      constraints=[LinearConstraint(A, lb, ub)],
+                      options={"node_limit": FILTER_NODE_LIMIT, "time_limit": TIME_LIMIT,
+                               "disp": False})
+    else:
+        # stay near the preferred counts: minimise sum e, e >= |m - preferred|; seeded ties
+        pref = preferred.ravel().astype(float)
+        eye = np.eye(size)
+        constraints = [LinearConstraint(np.hstack([A, np.zeros((len(A), size))]), lb, ub),
+                       LinearConstraint(np.hstack([eye, -eye]), -np.inf, pref),
+                       LinearConstraint(np.hstack([-eye, -eye]), -np.inf, -pref)]
+        cost = np.concatenate([rng.uniform(0, 1e-3, size), np.ones(size)])
+        result = milp(cost, integrality=np.concatenate([np.ones(size), np.zeros(size)]),
+                      bounds=Bounds(np.zeros(2 * size), np.concatenate([upper,
+                                                                        np.full(size, np.inf)])),
+                      constraints=constraints,
+                      options={"node_limit": NODE_LIMIT, "time_limit": TIME_LIMIT,
+                               "disp": False, "mip_rel_gap": 0.2})
+    if result.x is None:
+        return "infeasible" if result.status == 2 else "unknown"
+    return np.round(result.x[:size]).astype(int).reshape(G, L)
+
+
+def _in_sample_candidates(in_counts: np.ndarray, all_counts: np.ndarray, n_out: int,
+                          limit: int) -> list[np.ndarray]:
+    """Counts of each value inside the sample that the respondents outside it allow, nearest
+    to the current ones first (exchanging one value inside for another outside is one step)."""
+    seen = {tuple(in_counts)}
+    frontier, found = [in_counts], [in_counts]
+    while frontier and len(found) < limit:
+        nxt = []
+        for counts in frontier:
+            for a, b in itertools.permutations(range(len(counts)), 2):
+                trial = counts.copy()
+                trial[a] += 1
+                trial[b] -= 1
+                ok = (trial >= 0).all() and (trial <= all_counts).all() and \
+                    (all_counts - trial).sum() == n_out and (trial > 0).sum() > 1
+                if ok and tuple(trial) not in seen:
+                    seen.add(tuple(trial))
+                    nxt.append(trial)
+        found += nxt
+        frontier = nxt
+    return found[:limit]
+
+
+# --------------------------------------------------------------------------- 3. dropped predictors
+
+
+def _dropped_coefficients(target: Target, s_y: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rows a_j (full-model beta_j = a_j . y) of the terms the final model drops, and for each the
+    |beta| of t = 1 (with R2 guessed a little above the published one)."""
+    d = target.design
+    n, k = d.X.shape
+    drop = [j for j, t in enumerate(d.terms) if t.predictor not in target.final_predictors]
+    Xc = d.X - d.X.mean(axis=0)
+    A = (d.X.std(axis=0, ddof=1) / s_y)[:, None] * np.linalg.solve(Xc.T @ Xc, Xc.T)
+    tol = 1 / np.diag(np.linalg.inv(_corr(d.X)))
+    unit = np.sqrt((1 - min(0.95, target.r2 + 0.02)) / ((n - k - 1) * tol))
+    return A[drop], unit[drop]
+
+
+def _keep_where_possible(old: np.ndarray, want: dict, rng: np.random.Generator) -> np.ndarray:
+    """Values for rows that had ``old``, value v used ``want[v]`` times: a row keeps its value
+    while that value is still wanted (rows in seeded random order), the others take the rest."""
+    new = np.full(len(old), np.nan)
+    want = dict(want)
+    for r in rng.permutation(len(old)):
+        if want.get(old[r], 0) > 0:
+            new[r] = old[r]
+            want[old[r]] -= 1
+    rest = np.flatnonzero(np.isnan(new))
+    new[rest] = rng.permutation(np.array([v for v, m in want.items() for _ in range(int(m))],
+                                         dtype=float))
+    return new
+
+
+def _spread(target: Target, counts: np.ndarray, values: np.ndarray, current: np.ndarray,
+            t_goal: float, rng: np.random.Generator, max_sweeps: int = 400) -> np.ndarray:
+    """The outcome column: each cell gets its counts (current values kept where they fit), then
+    greedy swaps inside cells shrink the dropped predictors' full-model coefficients until every
+    |t| <= t_goal (or no swap helps)."""
+    X = target.design.X[:, target.final_cols]
+    _, cell = _cells(X)
+    y = np.empty(len(current))
+    for g in range(counts.shape[0]):
+        rows = np.flatnonzero(cell == g)
+        y[rows] = _keep_where_possible(current[rows], dict(zip(values, counts[g])), rng)
+    n = len(y)
+    s_y = float(np.std(y, ddof=1))
+    A, unit = _dropped_coefficients(target, s_y)
+    if not len(A):
+        return y
+    same = cell[:, None] == cell[None, :]
+    for _ in range(max_sweeps):
+        ratio = (A @ y) / unit
+        if np.abs(ratio).max() <= t_goal:
+            break
+        diff = y[None, :] - y[:, None]            # swapping i and j changes y_i by y_j - y_i
+        ok = same & (diff != 0)
+        ok[np.tril_indices(n)] = False
+        i, j = np.nonzero(ok)
+        delta = (diff[i, j] * (A[:, i] - A[:, j])) / unit[:, None]
+        score = ((ratio[:, None] + delta) ** 2).sum(axis=0)
+        best = int(score.argmin()) if len(score) else -1
+        if best < 0 or score[best] >= (ratio ** 2).sum() - 1e-12:
+            break
+        y[i[best]], y[j[best]] = y[j[best]], y[i[best]]
+    return y
+
+
+# --------------------------------------------------------------------------- the whole model
+
+
+def verify(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+           name: str) -> list[str]:
+    """How the engine's refit of model ``name`` differs from Table A.3 (empty: it matches)."""
+    res = models.fit_model(frame, spec, name)
+    comparison = models.compare_published({name: res}, spec, published)
+    problems = [f"{r.id}: prints {r.printed or '(not in the final model)'}, published "
+                f"{r.published}" + ("" if r.significance_matches else " (significance differs)")
+                for r in comparison.itertuples() if r.status != "match"]
+    wanted = sorted({t.predictor for t in res.design.terms
+                     if t.name in spec.models[name].published_terms})
+    if sorted(res.final_predictors) != wanted:
+        problems.append(f"backward elimination ends with {res.final_predictors}, not {wanted}")
+    return problems
+
+
+def _conflict_set(target: Target, values: np.ndarray, candidates: list) -> list[str]:
+    """A smallest set of the final model's constraints (published betas, R2 band) that no
+    integer sums X_F' y meet for any of the count vectors (deletion filter; a subset that cannot
+    be decided within ``FILTER_NODE_LIMIT`` nodes counts as possible)."""
+    groups = ["R2 band", *(f"beta {target.design.terms[c].name}" for c in target.betas)]
+    for group in list(groups):
+        trial = [g for g in groups if g != group]
+        kept = {c for c in target.betas if f"beta {target.design.terms[c].name}" in trial}
+        t = replace(target, betas={c: b for c, b in target.betas.items() if c in kept},
+                    use_r2="R2 band" in trial)
+        if not any(_integer_sums(t, values, counts, FILTER_NODE_LIMIT) for counts in candidates):
+            groups = trial
+    return groups
+
+
+def _calibrate_one(out: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+                   name: str, rng: np.random.Generator) -> tuple[pd.DataFrame | None, list]:
+    target = _target(out, spec, published, name)
+    checks = predictor_checks(target, spec.alpha)
+    if checks:
+        return None, checks
+    outcome = spec.models[name].outcome
+    d = target.design
+    answered = out[outcome].notna()
+    outside = answered & ~out.index.isin(d.index)
+    values = np.unique(out.loc[answered, outcome].to_numpy(dtype=float))
+    all_counts = np.array([(out.loc[answered, outcome] == v).sum() for v in values])
+    current = d.y.copy()
+    in_counts = np.array([(current == v).sum() for v in values])
+    _, cell = _cells(d.X[:, target.final_cols])
+    preferred = np.array([[((cell == g) & (current == v)).sum() for v in values]
+                          for g in range(cell.max() + 1)])
+    candidates = _in_sample_candidates(in_counts, all_counts, int(outside.sum()), MAX_CANDIDATES)
+    on_lattice = [c for c in candidates if _integer_sums(target, values, c)]
+    undecided, refit_problems = 0, []
+    for counts_in in on_lattice[:MAX_PROGRAMMES]:
+        counts = _final_counts(target, values, counts_in, rng, preferred)
+        if isinstance(counts, str):
+            undecided += counts == "unknown"
+            continue
+        for t_goal in T_DROP:
+            trial = out.copy()
+            trial.loc[d.index, outcome] = _spread(target, counts, values, current, t_goal, rng)
+            trial.loc[outside, outcome] = _keep_where_possible(
+                out.loc[outside, outcome].to_numpy(dtype=float),
+                dict(zip(values, all_counts - counts_in)), rng)
+            refit_problems = verify(trial, spec, published, name)
+            if not refit_problems:
+                return trial, []
+    if refit_problems:
+        return None, [{"model": name, "constraint": "refit by the models engine",
+                       "conflict": "; ".join(refit_problems)}]
+    shown = ", ".join(f"{v:g}" for v in values)
+    expected = np.mean([expected_points(target, values, c) for c in candidates])
+    where = (f"the {len(candidates)} counts of the outcome's values ({shown}) in the sample "
+             f"(n = {len(current)}) nearest to the current ones")
+    if on_lattice:
+        groups = ["counts per cell"]
+        tried = min(len(on_lattice), MAX_PROGRAMMES)
+        why = (f"integer sums X'y exist for {len(on_lattice)} of {where}, but no counts per "
+               f"cell realise them in {tried} programmes ({undecided} undecided within "
+               f"{NODE_LIMIT} nodes)")
+        return None, [{"model": name, "constraint": "; ".join(groups), "conflict": why}]
+    betas_only = replace(target, use_r2=False)
+    reachable = sum(_integer_sums(betas_only, values, c) for c in candidates)
+    if reachable:
+        groups = ["R2 band", "all published betas"]
+        R = _corr(d.X[:, target.final_cols])
+        beta = np.array([target.betas.get(c, np.nan) for c in target.final_cols])
+        why = (f"the betas alone print as published for {reachable} of {where}, but never "
+               f"with R2 in [{target.r2_band()[0]:.3f}, {target.r2_band()[1]:.3f}): with these "
+               f"predictors R2 = beta' R beta = {beta @ R @ beta:.4f} at the published betas, "
+               f"so the band is reachable only at the edge of the betas' rounding")
+    else:
+        groups = _conflict_set(target, values, candidates[:FILTER_CANDIDATES])
+        why = (f"no integer sums X'y of the final model's {len(target.final_cols)} terms put "
+               f"these inside their printed rounding, for any of {where} (the listed subset "
+               f"already fails for the {min(len(candidates), FILTER_CANDIDATES)} nearest); "
+               f"expected lattice points in the betas' box per count vector: {expected:.2g}")
+    return None, [{"model": name, "constraint": "; ".join(groups), "conflict": why}]
+
+
+def calibrate(iro: pd.DataFrame, model_spec: models.ModelSpec | str | Path,
+              published: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The IRO frame with the outcomes of the models that can reproduce Table A.3 reassigned,
+    and the conflicts of those that cannot (``model, constraint, conflict``; their outcomes are
+    left as they were). Only outcome columns change; a model's outcome values move among the
+    respondents who answered it."""
+    spec = model_spec if isinstance(model_spec, models.ModelSpec) else models.load_spec(model_spec)
+    rng = np.random.default_rng(seed)
+    out = iro.copy()
+    conflicts: list[dict] = []
+    for name in spec.models:
+        try:
+            calibrated, problems = _calibrate_one(out, spec, published, name, rng)
+        except CalibrationConflict as exc:
+            calibrated, problems = None, exc.conflicts.to_dict("records")
+        if calibrated is not None:
+            out = calibrated
+        conflicts += problems
+    return out, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS)
+
+
+def calibrate_models(iro: pd.DataFrame, model_spec: models.ModelSpec | str | Path,
+                     published: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """:func:`calibrate`, raising :class:`CalibrationConflict` (every conflict listed, with the
+    frame as far as it got in ``partial``) unless all models reproduce Table A.3."""
+    start = time.perf_counter()
+    out, conflicts = calibrate(iro, model_spec, published, seed)
+    if len(conflicts):
+        lines = "\n  - ".join(f"{r.model}: {r.constraint}: {r.conflict}"
+                              for r in conflicts.itertuples())
+        raise CalibrationConflict(f"Table A.3 cannot be reproduced with these predictors "
+                                  f"({time.perf_counter() - start:.1f} s):\n  - {lines}",
+                                  conflicts, out)
+    return out
