@@ -17,6 +17,7 @@ include: "workflow/rules/reference.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/reproduction.smk"
 
 
 rule all:
@@ -29,3 +30,4 @@ rule all:
         rules.ingest.output,
         rules.la_dataset.output,
         rules.models.output,
+        rules.reproduction.output,

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pathlib import Path
+
 from .errors import IroStatsError
 
 
@@ -45,8 +47,6 @@ def _reference_la_frame(args: argparse.Namespace) -> None:
 
 
 def _synthetic(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
     from . import atomic, measures, reference
     from .synth import sav, surveys
 
@@ -126,6 +126,29 @@ def _models(args: argparse.Namespace) -> None:
     print(f"Appendix B models: {len(paths)} outputs under {args.outdir}")
 
 
+def _reproduction(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from . import atomic, comparison, datasets, ingest, measures, reference, report_html
+    from .reproduce import reproduce
+
+    published = reference.load_published(args.published)
+    specs = measures.load_specs(args.specs)
+    resolved = measures.resolve(specs, published)
+    frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
+                                      reference.load_la_frame(args.la_frame))
+    table = comparison.published_vs_reproduced(
+        published, reproduce(frames, resolved, published, specs["pending"]),
+        pd.read_csv(args.models_comparison),
+        comparison.load_inconsistencies(args.inconsistencies, published))
+    atomic.write_csv(args.csv_out, table)
+    inputs = {p.name: str(p) for p in sorted(Path(args.indir).glob("*.parquet"))}
+    inputs.update({"published.yaml": args.published, "specs": args.specs})
+    prov = report_html.provenance({"source": args.source, "seed": args.seed}, inputs)
+    atomic.write_text(args.html_out, report_html.render(table, pd.read_csv(args.consistency), prov))
+    print(f"published vs reproduced: {table['status'].value_counts().to_dict()}")
+
+
 def _required(parser: argparse.ArgumentParser, *options: str) -> None:
     for option in options:
         parser.add_argument(f"--{option}", required=True)
@@ -187,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     mod.add_argument("--replicates", type=int, required=True, help="cluster bootstrap replicates")
     mod.add_argument("--seed", type=int, required=True)
     mod.set_defaults(func=_models)
+
+    rep = commands.add_parser("reproduction", help="every published value beside the reproduced "
+                              "one (CSV) and the reviewers' HTML report")
+    _required(rep, "indir", "la-frame", "specs", "published", "models-comparison", "consistency",
+              "inconsistencies", "source", "csv-out", "html-out")
+    rep.add_argument("--seed", type=int, required=True)
+    rep.set_defaults(func=_reproduction)
     return parser
 
 

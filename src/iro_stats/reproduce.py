@@ -4,7 +4,8 @@ One row per published value: ``id, statistic, published, reproduced, base_n_publ
 base_n_reproduced, excluded_n, outside_n, status, note`` (``excluded_n``: rows of the subgroup left
 out as missing; ``outside_n``: rows outside the subgroup; the three add up to the dataset's rows). A value matches when the exact reproduced value rounds half-up
 to the printed one (counts: equal; ranges: both ends) and, where a base N is printed, the
-reproduced base lies within it. Statuses: ``match``, ``mismatch``, ``approximate`` (a vague
+reproduced base lies within it; an approximation in words matches when the exact value lies in
+the interval its words admit (``words`` in published.yaml). Statuses: ``match``, ``mismatch``, ``approximate`` (a vague number without a words interval,
 number in words, shown but not judged), ``pending`` (no engine yet, with the reason),
 ``not_computable`` (no extract can determine it, with the reason).
 """
@@ -27,6 +28,9 @@ def _exact(value):
 
 def _matches(row, m) -> bool:
     decimals = int(row.decimals)
+    if pd.notna(row.words_min):   # an approximation in words: the interval its words admit
+        value = _exact(m.value)
+        return Fraction(repr(row.words_min)) <= value <= Fraction(repr(row.words_max))
     if row.statistic == "range":
         low, high = m.value
         return prints_as(_exact(low), row.value_min, decimals) and prints_as(
@@ -59,6 +63,7 @@ def reproduce(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
             out.update(reproduced=shown, base_n_reproduced=m.base_n, excluded_n=m.excluded,
                        outside_n=m.outside)
             ok = _matches(row, m)
-            out["status"] = "match" if ok else ("approximate" if row.approximate else "mismatch")
+            out["status"] = "match" if ok else ("approximate" if row.approximate and pd.isna(
+                row.words_min) else "mismatch")
         rows.append(out)
     return pd.DataFrame(rows)

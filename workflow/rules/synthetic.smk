@@ -12,8 +12,9 @@ rule synthetic_extracts:
         codebook=REFERENCE["codebook"],
         la_frame=REFERENCE["la_frame"],
         specs=config["specs"],
-        code=pkg("reference", "measures", "rounding", "atomic", "synth/__init__", "synth/counts",
-                 "synth/la_structure", "synth/respondents", "synth/surveys", "synth/sav"),
+        code=pkg("reference", "measures", "rounding", "atomic", "la_dataset", "synth/__init__",
+                 "synth/counts", "synth/joint", "synth/la_answers", "synth/la_structure",
+                 "synth/respondents", "synth/surveys", "synth/sav"),
     output:
         sav=expand(f"{RESULTS}/synthetic/{{dataset}}.sav", dataset=SYNTHETIC_DATASETS),
         relaxed=f"{RESULTS}/audit/synthetic_relaxed.csv",

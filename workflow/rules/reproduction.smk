@@ -1,0 +1,32 @@
+# The reproduction report: every published value beside the reproduced one, for reviewers.
+
+
+rule reproduction:
+    """Measure every published value with the tables' engine and take Table A.3 from the models;
+    write the comparison (CSV) and the reviewers' HTML report with the audit and provenance."""
+    input:
+        frames=rules.ingest.output.frames,
+        la_frame=REFERENCE["la_frame"],
+        specs=config["specs"],
+        published=REFERENCE["published"],
+        models=rules.models.output.comparison,
+        consistency=rules.published_catalogue.output.consistency,
+        inconsistencies=REFERENCE["inconsistencies"],
+        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
+                 "rounding", "reproduce", "comparison", "report_html"),
+    output:
+        csv=f"{RESULTS}/published_vs_reproduced.csv",
+        html=f"{RESULTS}/reproduction_report.html",
+    params:
+        python=PYTHON,
+        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        source=config["source"],
+        seed=config["seed"],
+    log:
+        f"{RESULTS}/logs/reproduction.log",
+    shell:
+        "{params.python} -m iro_stats reproduction --indir {params.indir}"
+        " --la-frame {input.la_frame} --specs {input.specs} --published {input.published}"
+        " --models-comparison {input.models} --consistency {input.consistency}"
+        " --inconsistencies {input.inconsistencies} --source {params.source}"
+        " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"
