@@ -80,16 +80,18 @@ def render(comparison: pd.DataFrame, consistency: pd.DataFrame, prov: pd.DataFra
     judged = int(counts.get("match", 0) + counts.get("mismatch", 0))
     shown = ["id", "statistic", "published", "reproduced", "base_n_published",
              "base_n_reproduced", "abs_diff", "tolerance", "status", "note"]
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8>"
-             f"<title>iro-stats: published vs reproduced</title><style>{STYLE}</style></head><body>",
-             "<h1>The IRO survey report (NCB, 2013): published vs reproduced</h1>",
-             f"<p class=headline><b>{counts.get('match', 0)}</b> of {judged} published values that "
-             f"the data determine are reproduced; {counts.get('mismatch', 0)} are not (listed "
-             f"first, with the reason); {counts.get('not_computable', 0)} of {len(comparison)} "
-             "cannot be computed from any extract.</p>",
-             "<p class=small>A value matches when the exact reproduced value rounds half-up to the "
-             "printed one at its printed precision (tolerance: half a unit of it) and, where the "
-             "report prints a base N, the reproduced base agrees.</p>"]
+    head = ("<!doctype html><html lang=en><head><meta charset=utf-8>"
+            f"<title>iro-stats: published vs reproduced</title><style>{STYLE}</style></head><body>")
+    headline = (f"<p class=headline><b>{counts.get('match', 0)}</b> of {judged} published values "
+                f"that the data determine are reproduced; {counts.get('mismatch', 0)} are not "
+                f"(listed first, with the reason); {counts.get('not_computable', 0)} of "
+                f"{len(comparison)} cannot be computed from any extract.</p>")
+    rule = ("<p class=small>A value matches when the exact reproduced value rounds half-up to the "
+            "printed one at its printed precision (tolerance: half a unit of it) and, where the "
+            "report prints a base N, the reproduced base agrees; an approximation in words "
+            "matches when the exact value lies in the interval its words admit.</p>")
+    parts = [head, "<h1>The IRO survey report (NCB, 2013): published vs reproduced</h1>",
+             headline, rule]
     mismatches = comparison[comparison["status"] == "mismatch"]
     parts += ["<h2>Mismatches</h2>", _table(mismatches[shown], "status") if len(mismatches)
               else "<p>None.</p>"]
@@ -97,9 +99,9 @@ def render(comparison: pd.DataFrame, consistency: pd.DataFrame, prov: pd.DataFra
     for source, rows in comparison.groupby("source", sort=False):
         parts += [f"<h3>{html.escape(str(source))}</h3>", _table(rows[shown], "status")]
     bad = consistency[consistency["verdict"] != "consistent"]
-    parts += ["<h2>The report checked against itself</h2>",
-              f"<p>{len(consistency)} checks of the report's own figures (percentages against "
-              "their base, rows summing to 100, restated numbers, subgroups adding up, r against "
-              f"p and N); {len(bad)} are not consistent:</p>", _table(bad),
+    audit = (f"<p>{len(consistency)} checks of the report's own figures (percentages against "
+             "their base, rows summing to 100, restated numbers, subgroups adding up, r against "
+             f"p and N); {len(bad)} are not consistent:</p>")
+    parts += ["<h2>The report checked against itself</h2>", audit, _table(bad),
               "<h2>Provenance</h2>", _table(prov), "</body></html>"]
     return "\n".join(parts)
