@@ -18,6 +18,7 @@ include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/reproduction.smk"
+include: "workflow/rules/notebooks.smk"
 
 
 rule all:
@@ -31,3 +32,4 @@ rule all:
         rules.la_dataset.output,
         rules.models.output,
         rules.reproduction.output,
+        expand(f"{RESULTS}/notebooks/{{notebook}}.html", notebook=NOTEBOOK_INPUTS),

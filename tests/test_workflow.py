@@ -23,7 +23,8 @@ def test_dry_run_shows_the_whole_dag(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     for rule in ("published_catalogue", "codebook_variables", "la_frame_check",
-                 "synthetic_extracts", "ingest", "la_dataset", "all"):
+                 "synthetic_extracts", "ingest", "la_dataset", "models", "reproduction",
+                 "notebook", "all"):
         assert rule in out
 
 
@@ -151,3 +152,34 @@ def test_real_spss_extracts_with_a_mapping_give_the_same_results(workflow_run, t
     b = pd.read_csv(tmp_path / "results" / "tables" / "la_statistics.csv")
     pd.testing.assert_frame_equal(a, b)
     assert "renamed" in (tmp_path / "results" / "audit" / "validation.txt").read_text()
+
+
+def test_the_workflow_writes_the_reproduction_report_and_notebooks(workflow_run, published):
+    table = pd.read_csv(workflow_run / "published_vs_reproduced.csv")
+    assert list(table["id"]) == list(published["id"])
+    assert set(table["status"]) <= {"match", "mismatch", "not_computable"}
+    assert (table.loc[table["status"] == "not_computable", "note"].fillna("") != "").all()
+    report = (workflow_run / "reproduction_report.html").read_text()
+    assert "published vs reproduced" in report and "Provenance" in report
+    for name in ("overview", "appendix_a", "appendix_b"):
+        page = (workflow_run / "notebooks" / f"{name}.html").read_text()
+        assert "Traceback" not in page and "Data source: synthetic" in page
+
+
+def test_no_html_output_shows_respondents(workflow_run, codebook):
+    """Disclosure: no HTML output (notebooks, reports, tables) carries a respondent id or a
+    respondent-level id column."""
+    import re
+
+    ids = set()
+    for dataset in ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral"):
+        frame = pd.read_parquet(workflow_run / "data" / f"{dataset}.parquet")
+        ids |= set(frame[codebook["datasets"][dataset]["id"]].astype(str))
+    id_columns = {spec["id"] for name, spec in codebook["datasets"].items() if name != "la_attributes"}
+    pages = sorted(workflow_run.rglob("*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        words = set(re.findall(r"[A-Za-z0-9_]+", text))
+        assert not words & ids, (page, sorted(words & ids)[:5])
+        assert not words & id_columns, (page, sorted(words & id_columns))

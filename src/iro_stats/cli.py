@@ -148,6 +148,13 @@ def _reproduction(args: argparse.Namespace) -> None:
     print(f"published vs reproduced: {table['status'].value_counts().to_dict()}")
 
 
+def _notebook(args: argparse.Namespace) -> None:
+    from . import notebooks
+
+    notebooks.execute(args.source_py, args.html_out, args.results, args.source)
+    print(f"{args.source_py}: executed, {args.html_out}")
+
+
 def _required(parser: argparse.ArgumentParser, *options: str) -> None:
     for option in options:
         parser.add_argument(f"--{option}", required=True)
@@ -216,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
               "inconsistencies", "source", "csv-out", "html-out")
     rep.add_argument("--seed", type=int, required=True)
     rep.set_defaults(func=_reproduction)
+
+    nb = commands.add_parser("notebook", help="execute a notebook (jupytext percent script) "
+                             "against the results and export it as HTML")
+    nb.add_argument("source_py", help="notebooks/<name>.py")
+    _required(nb, "results", "source", "html-out")
+    nb.set_defaults(func=_notebook)
     return parser
 
 

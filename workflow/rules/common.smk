@@ -29,3 +29,18 @@ def extract_paths(wildcards=None):
 def mapping_input(wildcards=None):
     mapping = config.get("spss", {}).get("mapping") if config["source"] == "spss" else None
     return [mapping] if mapping else []
+
+
+# The notebooks (jupytext percent scripts in notebooks/) and the outputs each one reads.
+NOTEBOOK_INPUTS = {
+    "overview": ["published_vs_reproduced.csv", "audit/published_consistency.csv"],
+    "appendix_a": ["ledger.csv", "audit/validation.txt", "tables/table_a1.csv",
+                   "tables/table_a2.csv", "tables/la_statistics.csv"],
+    "appendix_b": ["models/table_a3.html", "models/published_comparison.csv",
+                   "models/samples.csv", "models/selection.csv", "models/appendix_b.csv",
+                   "models/coefficients.png", "models/robustness.csv"],
+}
+
+
+def notebook_inputs(wildcards):
+    return [f"{RESULTS}/{path}" for path in NOTEBOOK_INPUTS[wildcards.notebook]]

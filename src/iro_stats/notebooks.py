@@ -1,0 +1,47 @@
+"""Execute a notebook kept as a jupytext percent script and export it as HTML.
+
+The workflow runs each notebook against the current results: a first cell sets ``RESULTS`` (the
+results folder) and ``SOURCE`` (synthetic or spss), the kernel is the interpreter that runs the
+workflow, and the executed notebook is exported as standalone HTML. Notebooks read the pipeline's
+outputs and explain them; they compute nothing differently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .atomic import atomic_path, write_text
+from .errors import IroStatsError
+
+
+def execute(source: str | Path, html_out: str | Path, results: str | Path, data_source: str,
+            ipynb_out: str | Path | None = None, timeout: int = 300) -> None:
+    """Run ``source`` (a ``.py`` percent script) with ``RESULTS``/``SOURCE`` set; write HTML."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from nbconvert import HTMLExporter
+
+    source = Path(source)
+    notebook = jupytext.read(source)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    parameters = nbformat.v4.new_code_cell(
+        "from pathlib import Path\n"
+        f"RESULTS = Path({str(Path(results).resolve())!r})\n"
+        f"SOURCE = {data_source!r}")
+    parameters.metadata["tags"] = ["injected-parameters"]
+    notebook.cells.insert(0, parameters)
+    client = NotebookClient(notebook, kernel_name="python3", timeout=timeout,
+                            resources={"metadata": {"path": str(source.parent.resolve())}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        raise IroStatsError(f"{source}: a cell failed:\n{str(exc)[-2000:]}") from None
+    body, _ = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True
+                           ).from_notebook_node(notebook)
+    write_text(html_out, body)
+    if ipynb_out:
+        with atomic_path(ipynb_out) as tmp:
+            nbformat.write(notebook, tmp)

@@ -1,0 +1,22 @@
+# Notebooks: one per chapter and appendix plus an overview, kept as jupytext percent scripts,
+# executed against the current results and exported as HTML.
+
+
+rule notebook:
+    """Execute notebooks/{notebook}.py against the results (RESULTS and SOURCE injected) and
+    export it as HTML; it reads the pipeline's outputs and recomputes nothing."""
+    input:
+        source="notebooks/{notebook}.py",
+        data=notebook_inputs,
+        code=pkg("atomic", "notebooks"),
+    output:
+        html=f"{RESULTS}/notebooks/{{notebook}}.html",
+    params:
+        python=PYTHON,
+        results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html)),
+        source=config["source"],
+    log:
+        f"{RESULTS}/logs/notebook_{{notebook}}.log",
+    shell:
+        "{params.python} -m iro_stats notebook {input.source} --results {params.results}"
+        " --source {params.source} --html-out {output.html} > {log} 2>&1"
