@@ -82,8 +82,9 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
             table.loc[hit, column] = table.loc[hit, "id"].map(fitted[source])
         hit = table["id"].isin(fitted.index)
         table.loc[hit, "engine_note"] = table.loc[hit, "id"].map(
-            lambda i: "Table A.3, final model: significance "
-                      + ("agrees" if fitted.loc[i, "significance_matches"] else "differs"))
+            lambda i: "Table A.3: not in the reproduced final model"
+            if pd.isna(fitted.loc[i, "reproduced"]) else "Table A.3, final model: significance "
+            + ("agrees" if fitted.loc[i, "significance_matches"] else "differs"))
     reasons = inconsistencies.set_index("id")["arithmetic"]
     rows = []
     for row in table.to_dict("records"):

@@ -19,12 +19,13 @@ import pandas as pd
 PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pyreadstat", "snakemake", "pandera",
             "matplotlib", "iro-stats")
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 90rem; color: #222; }
 h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .85rem; }
 th, td { border: 1px solid #ddd; padding: .2rem .45rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.mismatch td { background: #fde8e8; } tr.not_computable td { color: #666; }
+td:last-child { min-width: 26rem; } td:first-child { white-space: nowrap; }
 .headline { font-size: 1.2rem; } .small { color: #555; font-size: .85rem; }
 """
 
