@@ -183,3 +183,12 @@ def test_no_html_output_shows_respondents(workflow_run, codebook):
         words = set(re.findall(r"[A-Za-z0-9_]+", text))
         assert not words & ids, (page, sorted(words & ids)[:5])
         assert not words & id_columns, (page, sorted(words & id_columns))
+
+
+def test_snakemake_report_is_self_contained(workflow_run, tmp_path):
+    out = tmp_path / "report.html"
+    result = _snakemake("--cores", "1", "--config", f"results={workflow_run}", "--report", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    text = out.read_text(encoding="utf-8", errors="replace")
+    for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks"):
+        assert category in text

@@ -40,9 +40,12 @@ rule la_dataset:
                  "measures", "reproduce", "rounding"),
     output:
         la=f"{RESULTS}/data/la.parquet",
-        stats=f"{RESULTS}/tables/la_statistics.csv",
-        table_a1=f"{RESULTS}/tables/table_a1.csv",
-        table_a2=f"{RESULTS}/tables/table_a2.csv",
+        stats=report(f"{RESULTS}/tables/la_statistics.csv",
+                     caption="../report/la_statistics.rst", category="Appendix A"),
+        table_a1=report(f"{RESULTS}/tables/table_a1.csv", caption="../report/table_a1.rst",
+                        category="Appendix A"),
+        table_a2=report(f"{RESULTS}/tables/table_a2.csv", caption="../report/table_a2.rst",
+                        category="Appendix A"),
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),

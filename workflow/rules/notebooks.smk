@@ -10,7 +10,8 @@ rule notebook:
         data=notebook_inputs,
         code=pkg("atomic", "notebooks"),
     output:
-        html=f"{RESULTS}/notebooks/{{notebook}}.html",
+        html=report(f"{RESULTS}/notebooks/{{notebook}}.html", caption="../report/notebook.rst",
+                    category="Notebooks"),
     params:
         python=PYTHON,
         results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html)),

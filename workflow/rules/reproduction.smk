@@ -15,8 +15,10 @@ rule reproduction:
         code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
                  "rounding", "reproduce", "comparison", "report_html"),
     output:
-        csv=f"{RESULTS}/published_vs_reproduced.csv",
-        html=f"{RESULTS}/reproduction_report.html",
+        csv=report(f"{RESULTS}/published_vs_reproduced.csv",
+                   caption="../report/published_vs_reproduced.rst", category="Reproduction"),
+        html=report(f"{RESULTS}/reproduction_report.html",
+                    caption="../report/reproduction_report.rst", category="Reproduction"),
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
