@@ -20,6 +20,7 @@ include: "workflow/rules/reference.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/reproduction.smk"
 include: "workflow/rules/notebooks.smk"
 
@@ -34,5 +35,6 @@ rule all:
         rules.ingest.output,
         rules.la_dataset.output,
         rules.models.output,
+        rules.bootstrap.output,
         rules.reproduction.output,
         expand(f"{RESULTS}/notebooks/{{notebook}}.html", notebook=NOTEBOOK_INPUTS),

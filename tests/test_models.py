@@ -375,6 +375,19 @@ def test_bootstrap_keeps_a_strong_predictor_and_is_seeded():
     pd.testing.assert_frame_equal(rows, again)
 
 
+def test_fanned_out_bootstrap_chunks_pool_in_any_order():
+    """Chunks draw independent replicates (distinct seeds) and pool to the same summary whatever
+    their order; the pooled count is the sum of the chunks."""
+    frame, spec = _clustered_toy()
+    results = models.fit_models(frame, spec)
+    chunks = [models.bootstrap_chunk(results, spec, 40, seed=5, chunk=c) for c in range(3)]
+    assert chunks[0]["seed"].iloc[0] != chunks[1]["seed"].iloc[0]
+    forward = pd.DataFrame(models.summarise_bootstrap(pd.concat(chunks), results))
+    backward = pd.DataFrame(models.summarise_bootstrap(pd.concat(chunks[::-1]), results))
+    pd.testing.assert_frame_equal(forward, backward)
+    assert "of 120 cluster-bootstrap replicates" in forward.loc[0, "note"]
+
+
 @pytest.mark.parametrize("case", ["toy", "model_b"])
 def test_bootstrap_replicates_equal_the_engine_on_the_resampled_rows(case):
     """Each replicate's selection and betas are those of backward elimination and OLS run by the

@@ -192,3 +192,21 @@ def test_snakemake_report_is_self_contained(workflow_run, tmp_path):
     text = out.read_text(encoding="utf-8", errors="replace")
     for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks"):
         assert category in text
+
+
+def test_the_bootstrap_fans_out_over_jobs(tmp_path):
+    result = _snakemake("-n", "--cores", "1", "--config", f"results={tmp_path}/results",
+                        "replicates=10000", "bootstrap_chunk=500")
+    assert result.returncode == 0, result.stderr
+    jobs = [line.split() for line in result.stdout.splitlines()]
+    counts = {row[0]: int(row[1]) for row in jobs if len(row) == 2 and row[1].isdigit()}
+    assert counts["bootstrap_chunk"] == 20 and counts["bootstrap"] == 1
+
+
+def test_every_rule_declares_threads_and_memory():
+    """Cluster-ready: each rule states its threads and memory (and runtime) for an executor."""
+    text = "\n".join(p.read_text() for p in (ROOT / "workflow" / "rules").glob("*.smk"))
+    rules = text.count("\nrule ")
+    assert rules >= 10
+    assert text.count("threads: 1") == rules and text.count("mem_mb=") == rules
+    assert text.count("runtime=") == rules

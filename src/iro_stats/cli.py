@@ -155,6 +155,40 @@ def _notebook(args: argparse.Namespace) -> None:
     print(f"{args.source_py}: executed, {args.html_out}")
 
 
+def _model_results(args: argparse.Namespace):
+    from . import datasets, ingest, measures, models, reference
+
+    specs = measures.load_specs(args.specs)
+    frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
+                                      reference.load_la_frame(args.la_frame))
+    spec = models.load_spec(args.models)
+    return models.fit_models(frames["iro"], spec), spec
+
+
+def _bootstrap_chunk(args: argparse.Namespace) -> None:
+    from . import atomic, models
+
+    results, spec = _model_results(args)
+    draws = models.bootstrap_chunk(results, spec, args.replicates, args.seed, args.chunk)
+    with atomic.atomic_path(args.out) as tmp:
+        draws.to_parquet(tmp, index=False)
+    print(f"bootstrap chunk {args.chunk}: {args.replicates} replicates of {len(results)} models")
+
+
+def _bootstrap_merge(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from . import atomic, models
+
+    results, spec = _model_results(args)
+    draws = pd.concat([pd.read_parquet(p) for p in args.chunks], ignore_index=True)
+    level = float(spec.robustness.get("interval", 0.95))
+    summary = pd.DataFrame(models.summarise_bootstrap(draws, results, level))
+    atomic.write_csv(args.out, summary)
+    per_model = draws.groupby(["model", "seed", "replicate"]).ngroups // max(len(results), 1)
+    print(f"bootstrap: {per_model} replicates per model from {len(args.chunks)} chunks")
+
+
 def _required(parser: argparse.ArgumentParser, *options: str) -> None:
     for option in options:
         parser.add_argument(f"--{option}", required=True)
@@ -216,6 +250,18 @@ def build_parser() -> argparse.ArgumentParser:
     mod.add_argument("--replicates", type=int, required=True, help="cluster bootstrap replicates")
     mod.add_argument("--seed", type=int, required=True)
     mod.set_defaults(func=_models)
+
+    for name, func, help_text in (
+            ("bootstrap-chunk", _bootstrap_chunk, "one chunk of the models' cluster bootstrap"),
+            ("bootstrap-merge", _bootstrap_merge, "pool the bootstrap chunks and summarise")):
+        boot = commands.add_parser(name, help=help_text)
+        _required(boot, "indir", "la-frame", "specs", "models", "out")
+        if name == "bootstrap-chunk":
+            for option in ("chunk", "replicates", "seed"):
+                boot.add_argument(f"--{option}", type=int, required=True)
+        else:
+            boot.add_argument("--chunks", nargs="+", required=True)
+        boot.set_defaults(func=func)
 
     rep = commands.add_parser("reproduction", help="every published value beside the reproduced "
                               "one (CSV) and the reviewers' HTML report")

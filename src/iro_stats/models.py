@@ -776,35 +776,80 @@ def weighted_betas(d: Design, w: np.ndarray, predictors) -> np.ndarray:
     return np.where(mask, b * sd_x / sd_y[:, None], np.nan)[:, 1:]
 
 
-def bootstrap(res: ModelResult, spec: ModelSpec, replicates: int, seed: int,
-              level: float = 0.95) -> list[dict]:
-    """Cluster bootstrap over LAs on the full model's sample: per predictor, the share of
-    replicates whose backward elimination keeps it; per final-model term, the percentile interval
-    of its beta with the final model held fixed."""
+def bootstrap_draws(res: ModelResult, spec: ModelSpec, replicates: int,
+                    seed: int) -> pd.DataFrame:
+    """Raw cluster-bootstrap replicates over LAs on the full model's sample, one row per
+    replicate and predictor term: whether backward elimination keeps the term's predictor
+    (``kept``) and the term's beta with the final model held fixed (``beta``). Replicates of
+    different seeds can be pooled (see :func:`summarise_bootstrap`)."""
     d = res.design
     w = cluster_weights(d.clusters, replicates, seed)
     active = weighted_backward(d, w, spec.p_remove)
-    rows = [{"model": res.model.name, "term": p, "check": "bootstrap_selection",
-             "share": active[:, i].mean(),
-             "note": f"share of {replicates} cluster-bootstrap replicates whose backward "
-                     f"elimination keeps {p}; in the final model: {p in res.final_predictors}"}
-            for i, p in enumerate(d.predictors)]
     beta = weighted_betas(d, w, res.final_predictors)
-    fixed = dict(zip(res.final.terms, res.final.beta))
+    rows = []
     for j, term in enumerate(d.terms):
-        if term.predictor not in res.final_predictors:
+        i = d.predictors.index(term.predictor)
+        rows.append(pd.DataFrame({
+            "model": res.model.name, "seed": seed, "replicate": np.arange(replicates),
+            "predictor": term.predictor, "term": term.name, "kept": active[:, i],
+            "beta": beta[:, j] if term.predictor in res.final_predictors else np.nan}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def summarise_bootstrap(draws: pd.DataFrame, results: dict[str, ModelResult],
+                        level: float = 0.95) -> list[dict]:
+    """Per predictor, the share of replicates whose backward elimination keeps it; per
+    final-model term, the percentile interval of its beta and the share with the estimate's
+    sign."""
+    rows = []
+    for name, res in results.items():
+        mine = draws[draws["model"] == res.model.name]
+        if mine.empty:
             continue
-        values = beta[:, j][~np.isnan(beta[:, j])]
-        estimate = fixed.get(term.name, np.nan)
-        lo, hi = (np.quantile(values, [(1 - level) / 2, (1 + level) / 2]) if len(values)
-                  else (np.nan, np.nan))
-        rows.append({"model": res.model.name, "term": term.name, "check": "bootstrap_beta",
-                     "estimate": estimate, "ci_low": lo, "ci_high": hi,
-                     "share": float(np.mean(np.sign(values) == np.sign(estimate)))
-                     if len(values) else np.nan,
-                     "note": f"percentile {level:.0%} interval over {len(values)} replicates "
-                             f"with the term estimable; share = same sign as the estimate"})
+        replicates = mine.groupby(["seed", "replicate"]).ngroups
+        kept = mine.drop_duplicates(["seed", "replicate", "predictor"])
+        for p in res.design.predictors:
+            share = kept.loc[kept["predictor"] == p, "kept"].mean()
+            rows.append({"model": res.model.name, "term": p, "check": "bootstrap_selection",
+                         "share": share,
+                         "note": f"share of {replicates} cluster-bootstrap replicates whose "
+                                 f"backward elimination keeps {p}; in the final model: "
+                                 f"{p in res.final_predictors}"})
+        fixed = dict(zip(res.final.terms, res.final.beta))
+        for term in res.design.terms:
+            if term.predictor not in res.final_predictors:
+                continue
+            values = mine.loc[mine["term"] == term.name, "beta"].dropna().to_numpy()
+            estimate = fixed.get(term.name, np.nan)
+            lo, hi = (np.quantile(values, [(1 - level) / 2, (1 + level) / 2]) if len(values)
+                      else (np.nan, np.nan))
+            rows.append({"model": res.model.name, "term": term.name, "check": "bootstrap_beta",
+                         "estimate": estimate, "ci_low": lo, "ci_high": hi,
+                         "share": float(np.mean(np.sign(values) == np.sign(estimate)))
+                         if len(values) else np.nan,
+                         "note": f"percentile {level:.0%} interval over {len(values)} replicates "
+                                 "with the term estimable; share = same sign as the estimate"})
     return rows
+
+
+def chunk_seed(seed: int, chunk: int, model_index: int) -> int:
+    """The seed of one model's replicates in one chunk of a fanned-out bootstrap."""
+    return seed + 7919 * chunk + model_index
+
+
+def bootstrap_chunk(results: dict[str, ModelResult], spec: ModelSpec, replicates: int,
+                    seed: int, chunk: int) -> pd.DataFrame:
+    """``replicates`` cluster-bootstrap draws of every model for one chunk of a fanned-out run;
+    chunks with different numbers draw independent replicates and pool in any order."""
+    return pd.concat([bootstrap_draws(res, spec, replicates, chunk_seed(seed, chunk, k))
+                      for k, res in enumerate(results.values())], ignore_index=True)
+
+
+def bootstrap(res: ModelResult, spec: ModelSpec, replicates: int, seed: int,
+              level: float = 0.95) -> list[dict]:
+    """Cluster bootstrap of one model: :func:`bootstrap_draws` summarised."""
+    return summarise_bootstrap(bootstrap_draws(res, spec, replicates, seed),
+                               {res.model.name: res}, level)
 
 
 def robustness(results: dict[str, ModelResult], spec: ModelSpec, replicates: int | None = None,

@@ -14,6 +14,11 @@ def pkg(*modules):
     return [f"src/iro_stats/{m}.py" for m in ("__init__", "__main__", "cli", "errors", *modules)]
 
 
+# The models' cluster bootstrap in chunks of config["bootstrap_chunk"] replicates.
+BOOTSTRAP_CHUNK = min(config["bootstrap_chunk"], max(config["replicates"], 1))
+BOOTSTRAP_CHUNKS = -(-config["replicates"] // BOOTSTRAP_CHUNK)
+
+
 # The extracts of the configured source (config "source": synthetic or spss).
 INGEST_DATASETS = ["iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la_attributes"]
 
@@ -38,7 +43,7 @@ NOTEBOOK_INPUTS = {
                    "tables/table_a2.csv", "tables/la_statistics.csv"],
     "appendix_b": ["models/table_a3.html", "models/published_comparison.csv",
                    "models/samples.csv", "models/selection.csv", "models/appendix_b.csv",
-                   "models/coefficients.png", "models/robustness.csv"],
+                   "models/coefficients.png", "models/robustness.csv", "models/bootstrap.csv"],
 }
 
 

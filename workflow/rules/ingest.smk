@@ -20,6 +20,10 @@ rule ingest:
             f"--extract {d}={input[d]}" for d in INGEST_DATASETS if d in input.keys()),
         mapping=lambda wildcards, input: f"--mapping {input.mapping}" if input.mapping else "",
         outdir=lambda wildcards, output: os.path.dirname(output.frames[0]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         f"{RESULTS}/logs/ingest.log",
     shell:
@@ -49,6 +53,10 @@ rule la_dataset:
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         f"{RESULTS}/logs/la_dataset.log",
     shell:

@@ -30,8 +30,12 @@ rule models:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
         outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.coefficients)),
-        replicates=config["replicates"],
+        replicates=0,  # the bootstrap runs in chunks (bootstrap.smk)
         seed=config["seed"],
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
     log:
         f"{RESULTS}/logs/models.log",
     shell:

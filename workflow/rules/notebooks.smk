@@ -16,6 +16,10 @@ rule notebook:
         python=PYTHON,
         results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html)),
         source=config["source"],
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
     log:
         f"{RESULTS}/logs/notebook_{{notebook}}.log",
     shell:

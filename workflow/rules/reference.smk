@@ -14,6 +14,10 @@ rule published_catalogue:
         consistency=f"{RESULTS}/audit/published_consistency.csv",
     params:
         python=PYTHON,
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
     log:
         f"{RESULTS}/logs/published_catalogue.log",
     shell:
@@ -32,6 +36,10 @@ rule codebook_variables:
         f"{RESULTS}/reference/codebook_variables.csv",
     params:
         python=PYTHON,
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
     log:
         f"{RESULTS}/logs/codebook_variables.log",
     shell:
@@ -49,6 +57,10 @@ rule la_frame_check:
         f"{RESULTS}/reference/la_frame_check.csv",
     params:
         python=PYTHON,
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
     log:
         f"{RESULTS}/logs/la_frame_check.log",
     shell:

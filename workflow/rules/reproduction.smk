@@ -24,6 +24,10 @@ rule reproduction:
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
         source=config["source"],
         seed=config["seed"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         f"{RESULTS}/logs/reproduction.log",
     shell:

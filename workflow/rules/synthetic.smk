@@ -22,6 +22,10 @@ rule synthetic_extracts:
         python=PYTHON,
         seed=config["seed"],
         outdir=lambda wildcards, output: os.path.dirname(output.sav[0]),
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
     log:
         f"{RESULTS}/logs/synthetic_extracts.log",
     shell:

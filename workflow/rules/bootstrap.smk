@@ -1,0 +1,60 @@
+# The models' cluster bootstrap, fanned out over jobs (config: replicates, bootstrap_chunk) and
+# merged; on a cluster each chunk is one job, e.g. --config replicates=10000.
+
+
+rule bootstrap_chunk:
+    """One chunk of cluster-bootstrap replicates (resampling LAs) of every Appendix B model."""
+    input:
+        frames=rules.ingest.output.frames,
+        la_frame=REFERENCE["la_frame"],
+        specs=config["specs"],
+        models="specs/models.yaml",
+        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
+                 "rounding", "models"),
+    output:
+        temp(f"{RESULTS}/models/bootstrap/chunk_{{chunk}}.parquet"),
+    params:
+        python=PYTHON,
+        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        replicates=BOOTSTRAP_CHUNK,
+        seed=config["seed"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    log:
+        f"{RESULTS}/logs/bootstrap_chunk_{{chunk}}.log",
+    shell:
+        "{params.python} -m iro_stats bootstrap-chunk --indir {params.indir}"
+        " --la-frame {input.la_frame} --specs {input.specs} --models {input.models}"
+        " --chunk {wildcards.chunk} --replicates {params.replicates} --seed {params.seed}"
+        " --out {output} > {log} 2>&1"
+
+
+rule bootstrap:
+    """Pool the chunks: how often each predictor survives backward elimination, and percentile
+    intervals of each final-model beta."""
+    input:
+        chunks=expand(f"{RESULTS}/models/bootstrap/chunk_{{chunk}}.parquet",
+                      chunk=range(BOOTSTRAP_CHUNKS)),
+        frames=rules.ingest.output.frames,
+        la_frame=REFERENCE["la_frame"],
+        specs=config["specs"],
+        models="specs/models.yaml",
+        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
+                 "rounding", "models"),
+    output:
+        f"{RESULTS}/models/bootstrap.csv",
+    params:
+        python=PYTHON,
+        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    log:
+        f"{RESULTS}/logs/bootstrap.log",
+    shell:
+        "{params.python} -m iro_stats bootstrap-merge --indir {params.indir}"
+        " --la-frame {input.la_frame} --specs {input.specs} --models {input.models}"
+        " --chunks {input.chunks} --out {output} > {log} 2>&1"
