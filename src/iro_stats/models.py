@@ -802,7 +802,7 @@ def summarise_bootstrap(draws: pd.DataFrame, results: dict[str, ModelResult],
     final-model term, the percentile interval of its beta and the share with the estimate's
     sign."""
     rows = []
-    for name, res in results.items():
+    for res in results.values():
         mine = draws[draws["model"] == res.model.name]
         if mine.empty:
             continue
