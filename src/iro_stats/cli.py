@@ -55,6 +55,10 @@ def _synthetic(args: argparse.Namespace) -> None:
     resolved = measures.resolve(specs, published)
     frames, relaxed = surveys.generate(reference.load_la_frame(args.la_frame), codebook, resolved,
                                        published, args.seed, specs["derived"])
+    if args.scale != 1:
+        from .synth.scale import scale_frames
+
+        frames = scale_frames(frames, args.scale)
     for dataset, frame in frames.items():
         sav.write(frame, dataset, codebook, Path(args.outdir) / f"{dataset}.sav")
         print(f"{dataset}: {len(frame)} rows")
@@ -218,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "to the published values")
     _required(syn, "published", "codebook", "la-frame", "specs", "outdir", "relaxed-out")
     syn.add_argument("--seed", type=int, required=True)
+    syn.add_argument("--scale", type=int, default=1, help="k-times larger surveys with the "
+                     "same distributions (benchmarks)")
     syn.set_defaults(func=_synthetic)
 
     val = commands.add_parser("validate", help="check an SPSS extract against the codebook "

@@ -14,13 +14,14 @@ rule synthetic_extracts:
         specs=config["specs"],
         code=pkg("reference", "measures", "rounding", "atomic", "la_dataset", "synth/__init__",
                  "synth/counts", "synth/joint", "synth/la_answers", "synth/la_structure",
-                 "synth/respondents", "synth/surveys", "synth/sav"),
+                 "synth/respondents", "synth/surveys", "synth/sav", "synth/scale"),
     output:
         sav=expand(f"{RESULTS}/synthetic/{{dataset}}.sav", dataset=SYNTHETIC_DATASETS),
         relaxed=f"{RESULTS}/audit/synthetic_relaxed.csv",
     params:
         python=PYTHON,
         seed=config["seed"],
+        scale=config["scale"],
         outdir=lambda wildcards, output: os.path.dirname(output.sav[0]),
     threads: 1
     resources:
@@ -31,5 +32,5 @@ rule synthetic_extracts:
     shell:
         "{params.python} -m iro_stats synthetic --published {input.published}"
         " --codebook {input.codebook} --la-frame {input.la_frame} --specs {input.specs}"
-        " --seed {params.seed} --outdir {params.outdir} --relaxed-out {output.relaxed}"
+        " --seed {params.seed} --scale {params.scale} --outdir {params.outdir} --relaxed-out {output.relaxed}"
         " > {log} 2>&1"
