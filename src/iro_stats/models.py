@@ -872,6 +872,21 @@ def robustness(results: dict[str, ModelResult], spec: ModelSpec, replicates: int
 # --------------------------------------------------------------------------- the step
 
 
+def _write_model_data(iro: pd.DataFrame, spec: ModelSpec, path: Path) -> None:
+    """The IRO records the syntax needs (outcomes, predictors, la_location; missing as
+    system-missing) as a .sav beside it, so the .sps runs as it is in SPSS or PSPP (from its
+    folder)."""
+    import pyreadstat
+
+    from . import atomic
+
+    names = list(dict.fromkeys([m.outcome for m in spec.models.values()]
+                               + [p.var for p in spec.predictors.values()]))
+    data = iro[names].astype("float64")
+    with atomic.atomic_path(path) as tmp:
+        pyreadstat.write_sav(data, tmp)
+
+
 def run(iro: pd.DataFrame, spec_path: str | Path, published_path: str | Path,
         outdir: str | Path, *, replicates: int | None = None,
         seed: int | None = None) -> dict[str, Path]:
@@ -898,6 +913,7 @@ def run(iro: pd.DataFrame, spec_path: str | Path, published_path: str | Path,
         "plot_svg": outdir / "models" / "coefficients.svg",
         "robustness": outdir / "models" / "robustness.csv",
         "syntax": outdir / "spss" / "appendix_b.sps",
+        "syntax_data": outdir / "spss" / "iro_models.sav",
     }
     atomic.write_csv(paths["coefficients"], tidy(results))
     atomic.write_csv(paths["samples"], samples(results))
@@ -907,5 +923,7 @@ def run(iro: pd.DataFrame, spec_path: str | Path, published_path: str | Path,
     atomic.write_text(paths["table_html"], table_a3_html(table, results, spec))
     coefficient_plot(results, spec, comparison, paths["plot_png"], paths["plot_svg"])
     atomic.write_csv(paths["robustness"], robustness(results, spec, replicates, seed))
-    atomic.write_text(paths["syntax"], spss_syntax.regression_syntax(spec, results))
+    atomic.write_text(paths["syntax"], spss_syntax.regression_syntax(
+        spec, results, data_file=paths["syntax_data"].name))
+    _write_model_data(iro, spec, paths["syntax_data"])
     return paths

@@ -59,9 +59,12 @@ def _regression(dependent: str, variables: list[str]) -> list[str]:
             "  /METHOD=ENTER."]
 
 
-def regression_syntax(spec: ModelSpec, results: dict[str, ModelResult]) -> str:
-    """The whole .sps file: dummies, then each model's full and final REGRESSION."""
-    lines = [
+def regression_syntax(spec: ModelSpec, results: dict[str, ModelResult],
+                      data_file: str | None = None) -> str:
+    """The whole .sps file: dummies, then each model's full and final REGRESSION. With
+    ``data_file`` it starts by opening that .sav (the IRO extract with la_location joined)."""
+    opening = [f"GET FILE='{data_file}'.", ""] if data_file else []
+    lines = [*opening,
         "* Appendix B (Table A.3): regression models of a 'good IRO service'.",
         "* Written by iro_stats.spss_syntax from specs/models.yaml; do not edit by hand.",
         "* Open the IRO extract with the LA-level location of the IRO service joined as",

@@ -22,6 +22,8 @@ rule bootstrap_chunk:
     resources:
         mem_mb=1000,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/bootstrap_chunk_{{chunk}}.tsv"
     log:
         f"{RESULTS}/logs/bootstrap_chunk_{{chunk}}.log",
     shell:
@@ -52,6 +54,8 @@ rule bootstrap:
     resources:
         mem_mb=1000,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/bootstrap.tsv"
     log:
         f"{RESULTS}/logs/bootstrap.log",
     shell:

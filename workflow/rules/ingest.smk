@@ -24,6 +24,8 @@ rule ingest:
     resources:
         mem_mb=1000,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/ingest.tsv"
     log:
         f"{RESULTS}/logs/ingest.log",
     shell:
@@ -57,6 +59,8 @@ rule la_dataset:
     resources:
         mem_mb=1000,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/la_dataset.tsv"
     log:
         f"{RESULTS}/logs/la_dataset.log",
     shell:

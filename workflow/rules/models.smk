@@ -26,6 +26,7 @@ rule models:
         plot_svg=f"{RESULTS}/models/coefficients.svg",
         robustness=f"{RESULTS}/models/robustness.csv",
         syntax=f"{RESULTS}/spss/appendix_b.sps",
+        syntax_data=f"{RESULTS}/spss/iro_models.sav",
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
@@ -36,6 +37,8 @@ rule models:
     resources:
         mem_mb=1500,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/models.tsv"
     log:
         f"{RESULTS}/logs/models.log",
     shell:

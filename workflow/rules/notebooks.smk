@@ -20,6 +20,8 @@ rule notebook:
     resources:
         mem_mb=1500,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/notebook_{{notebook}}.tsv"
     log:
         f"{RESULTS}/logs/notebook_{{notebook}}.log",
     shell:

@@ -18,6 +18,8 @@ rule published_catalogue:
     resources:
         mem_mb=500,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/published_catalogue.tsv"
     log:
         f"{RESULTS}/logs/published_catalogue.log",
     shell:
@@ -40,6 +42,8 @@ rule codebook_variables:
     resources:
         mem_mb=500,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/codebook_variables.tsv"
     log:
         f"{RESULTS}/logs/codebook_variables.log",
     shell:
@@ -61,6 +65,8 @@ rule la_frame_check:
     resources:
         mem_mb=500,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/la_frame_check.tsv"
     log:
         f"{RESULTS}/logs/la_frame_check.log",
     shell:

@@ -28,6 +28,8 @@ rule reproduction:
     resources:
         mem_mb=1000,
         runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/reproduction.tsv"
     log:
         f"{RESULTS}/logs/reproduction.log",
     shell:

@@ -27,6 +27,8 @@ rule synthetic_extracts:
     resources:
         mem_mb=2000,
         runtime=20,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/synthetic_extracts.tsv"
     log:
         f"{RESULTS}/logs/synthetic_extracts.log",
     shell:

@@ -1,0 +1,184 @@
+"""Benchmark of the iro-stats workflow (issue 8): one command, results as JSON.
+
+    .venv/bin/python benchmarks/run.py [--cores 2] [--scales 1 10 100] [--repeats 5]
+
+1. cold run of the whole workflow from an empty results folder (wall time; per rule from
+   Snakemake's benchmark files);
+2. rerun with nothing changed;
+3. one spec changed (a comment added to specs/models.yaml, then removed): which rules rerun,
+   and the time;
+4. the statistics core against GNU PSPP on the same .sav files, whole processes alternating A/B,
+   median ratio; and the core's computation alone, in-process after imports;
+5. the core at synthetic scale 1, 10, 100: time and peak memory.
+
+Writes results/benchmarks/benchmark.json (and prints it). Timings are measurements of this
+machine at this moment: nothing here is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+# The statistics core as a whole process: validated extracts -> analysis frames -> every
+# published value measured (the tables' engine) and the four models fitted.
+CORE = r"""
+import sys, time, json, resource
+t0 = time.perf_counter()
+from iro_stats import datasets, ingest, measures, models, reference
+from iro_stats.reproduce import reproduce
+t1 = time.perf_counter()
+indir, root = sys.argv[1], sys.argv[2]
+published = reference.load_published(f"{root}/data/reference/published.yaml")
+specs = measures.load_specs(f"{root}/specs/values.yaml")
+resolved = measures.resolve(specs, published)
+la_frame = reference.load_la_frame(f"{root}/data/reference/local_authorities_england_2012.csv")
+spec = models.load_spec(f"{root}/specs/models.yaml")
+raw = ingest.read_frames(indir)
+t2 = time.perf_counter()
+frames = datasets.analysis_frames(raw, specs["derived"], la_frame)
+table = reproduce(frames, resolved, published, specs["pending"])
+results = models.fit_models(frames["iro"], spec)
+t3 = time.perf_counter()
+print(json.dumps({"imports_s": t1 - t0, "io_s": t2 - t1, "compute_s": t3 - t2,
+                  "values": int(table["status"].eq("match").sum()),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(cmd: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
+    return time.perf_counter() - start, done
+
+
+def snakemake(results: Path, cores: int, *extra: str) -> tuple[float, subprocess.CompletedProcess]:
+    return run([PYTHON, "-m", "snakemake", "--cores", str(cores), "--config",
+                f"results={results}", *extra], cwd=ROOT)
+
+
+def jobs_run(stdout: str) -> dict[str, int]:
+    """Rules and job counts from Snakemake's 'Job stats' table."""
+    counts = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit() and parts[0] not in ("total", "job"):
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def per_rule(results: Path) -> dict[str, float]:
+    out = {}
+    for tsv in sorted((results / "benchmarks" / "rules").glob("*.tsv")):
+        lines = tsv.read_text().splitlines()
+        if len(lines) >= 2:
+            out[tsv.stem] = float(lines[1].split("\t")[0])
+    return out
+
+
+def core(indir: Path) -> dict:
+    elapsed, done = run([PYTHON, "-c", CORE, str(indir), str(ROOT)])
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return {"wall_s": elapsed, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def pspp_available() -> str | None:
+    return shutil.which("pspp")
+
+
+def peer(results: Path, repeats: int) -> dict:
+    """Core vs PSPP running the exported syntax on the same .sav files, alternating A/B."""
+    pspp = pspp_available()
+    if not pspp:
+        return {"skipped": "GNU PSPP is not installed (apt-get install -y pspp)"}
+    # the syntax opens iro_models.sav beside it (the IRO records with la_location joined)
+    folder = results / "spss"
+    work = Path(tempfile.mkdtemp())
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    a, b = [], []
+    for _ in range(repeats):
+        a.append(core(results / "data")["wall_s"])
+        elapsed, done = run([pspp, "-o", str(work / "out.csv"), "-O", "format=csv",
+                             "appendix_b.sps"], env=env, cwd=folder)
+        if done.returncode:
+            raise RuntimeError(f"pspp failed: {done.stderr[-1000:]}")
+        b.append(elapsed)
+    inside = core(results / "data")
+    return {"core_wall_s": statistics.median(a), "pspp_wall_s": statistics.median(b),
+            "ratio_core_over_pspp": statistics.median(a) / statistics.median(b),
+            "core_compute_s": inside["compute_s"], "core_imports_s": inside["imports_s"],
+            "core_io_s": inside["io_s"], "repeats": repeats,
+            "pspp_scope": "the Appendix B REGRESSION syntax (descriptive-table syntax: not yet)"}
+
+
+def scales(results: Path, ks: list[int]) -> list[dict]:
+    """The core on k-times larger surveys (same distributions)."""
+    import pandas as pd
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from iro_stats.ingest import read_frames
+    from iro_stats.synth.scale import scale_frames
+
+    base = read_frames(results / "data")
+    out = []
+    for k in ks:
+        folder = Path(tempfile.mkdtemp())
+        for name, frame in scale_frames(base, k).items():
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+        rows = sum(len(pd.read_parquet(folder / f"{n}.parquet")) for n in ("iro", "manager", "dcs"))
+        out.append({"scale": k, "respondents": rows, **core(folder)})
+        shutil.rmtree(folder)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--out", default=str(ROOT / "results" / "benchmarks" / "benchmark.json"))
+    args = parser.parse_args()
+
+    results = Path(tempfile.mkdtemp(prefix="iro_bench_")) / "results"
+    report: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                "platform": platform.platform()}, "cores": args.cores}
+    elapsed, done = snakemake(results, args.cores)
+    if done.returncode:
+        sys.exit(f"cold run failed:\n{done.stderr[-3000:]}")
+    report["cold"] = {"wall_s": elapsed, "per_rule_s": per_rule(results)}
+    elapsed, done = snakemake(results, args.cores)
+    report["rerun_nothing_changed"] = {"wall_s": elapsed, "jobs": jobs_run(done.stdout)}
+    spec = ROOT / "specs" / "models.yaml"
+    original = spec.read_text()
+    try:   # a real edit (Snakemake ignores a touch whose content is unchanged)
+        spec.write_text(original + "\n# benchmark: one spec changed\n")
+        elapsed, done = snakemake(results, args.cores)
+    finally:
+        spec.write_text(original)
+    report["one_spec_changed"] = {"spec": "specs/models.yaml", "wall_s": elapsed,
+                                  "rules_rerun": jobs_run(done.stdout)}
+    report["peer_pspp"] = peer(results, args.repeats)
+    report["scale"] = scales(results, args.scales)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    shutil.rmtree(results.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
