@@ -882,9 +882,14 @@ def _write_model_data(iro: pd.DataFrame, spec: ModelSpec, path: Path) -> None:
 
     names = list(dict.fromkeys([m.outcome for m in spec.models.values()]
                                + [p.var for p in spec.predictors.values()]))
+    from .synth.sav import HEADER_STAMP, STAMP_OFFSET
+
     data = iro[names].astype("float64")
     with atomic.atomic_path(path) as tmp:
         pyreadstat.write_sav(data, tmp)
+        raw = bytearray(tmp.read_bytes())   # readstat stamps the clock: fix it, byte-stable
+        raw[STAMP_OFFSET:STAMP_OFFSET + len(HEADER_STAMP)] = HEADER_STAMP
+        tmp.write_bytes(bytes(raw))
 
 
 def run(iro: pd.DataFrame, spec_path: str | Path, published_path: str | Path,
