@@ -25,6 +25,7 @@ def clean(frame: pd.DataFrame) -> pd.DataFrame:
     """User-missing codes and blank strings as missing values; free-text answers (``*_text``)
     dropped, so that they never leave the validated frames."""
     frame = frame.drop(columns=[c for c in frame.columns if c.endswith(TEXT_SUFFIX)])
+    frame.attrs = {}   # value labels stay with the validated frames (pandas deep-copies attrs)
     return frame.mask(frame.isin(MISSING_CODES)).replace("", np.nan)
 
 

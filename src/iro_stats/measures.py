@@ -18,6 +18,7 @@ over valid answers. Every measurement reports its base N and the rows it exclude
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -88,11 +89,18 @@ def _exact_mean(values: pd.Series) -> Fraction | float:
     return float(values.mean())
 
 
+def where_mask(frame: pd.DataFrame, where: str) -> pd.Series:
+    """Rows meeting a subgroup condition (a pandas query), evaluated on the columns it names
+    only (``DataFrame.query`` would resolve every column of the frame)."""
+    names = [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", where) if n in frame.columns]
+    return frame[names].eval(where).fillna(False).astype(bool)
+
+
 def measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
     """Compute one statistic on ``frame`` as ``spec`` says (see the module docstring)."""
     rows = len(frame)
     if spec.get("where"):
-        frame = frame.query(spec["where"])
+        frame = frame[where_mask(frame, spec["where"])]
     m = _measure(frame, statistic, spec)
     return Measurement(m.value, m.base_n, m.excluded, rows - len(frame))
 
