@@ -23,6 +23,7 @@ include: "workflow/rules/models.smk"
 include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/reproduction.smk"
 include: "workflow/rules/notebooks.smk"
+include: "workflow/rules/tables.smk"
 
 
 rule all:
@@ -37,4 +38,6 @@ rule all:
         rules.models.output,
         rules.bootstrap.output,
         rules.reproduction.output,
+        rules.tables.output,
+        rules.figures.output,
         expand(f"{RESULTS}/notebooks/{{notebook}}.html", notebook=NOTEBOOK_INPUTS),

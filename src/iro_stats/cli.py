@@ -193,6 +193,73 @@ def _bootstrap_merge(args: argparse.Namespace) -> None:
     print(f"bootstrap: {per_model} replicates per model from {len(args.chunks)} chunks")
 
 
+def _layout_context(args: argparse.Namespace):
+    from . import datasets, ingest, measures, reference, tables
+
+    published = reference.load_published(args.published)
+    specs = measures.load_specs(args.specs)
+    frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
+                                      reference.load_la_frame(args.la_frame))
+    populations = {}
+    for item in args.population or []:
+        dataset, sep, size = item.partition("=")
+        if not sep or not size.isdigit():
+            raise IroStatsError(f"--population {item}: give DATASET=N")
+        populations[dataset] = int(size)
+    ctx = tables.Context(frames, reference.load_codebook(args.codebook), published,
+                         measures.resolve(specs, published), specs["pending"], populations)
+    layouts = tables.with_titles(tables.load_layouts(args.layouts, args.section), published)
+    return ctx, layouts
+
+
+def _built(args: argparse.Namespace) -> dict:
+    """Every layout's cells (suppressed for disclosure when --suppress-below is given)."""
+    from . import tables
+
+    ctx, layouts = _layout_context(args)
+    built = {}
+    for lid, layout in layouts.items():
+        cells = tables.build(lid, layout, ctx)
+        if args.suppress_below:
+            cells = tables.suppress(cells, args.suppress_below)
+        built[lid] = (layout, cells, tables.base_line(cells, layout))
+    return built
+
+
+def _summary(built: dict) -> str:
+    carried = sum(int(c["published_id"].notna().sum()) for _, c, _ in built.values())
+    matching = sum(int((c["status"] == "match").sum()) for _, c, _ in built.values())
+    return f"{len(built)} layouts; {carried} published values carried, {matching} match"
+
+
+def _tables(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from . import atomic, render
+
+    args.section = "tables"
+    built = _built(args)
+    for tid, (layout, cells, base) in built.items():
+        atomic.write_csv(Path(args.outdir) / f"{tid}.csv", cells)
+        render.write_html(Path(args.outdir) / f"{tid}.html", tid, layout, cells, base)
+    render.write_workbook(args.workbook, built)
+    print(f"tables: {_summary(built)}")
+
+
+def _figures(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from . import atomic, figures
+
+    args.section = "figures"
+    built = _built(args)
+    for fid, (layout, cells, base) in built.items():
+        atomic.write_csv(Path(args.data_outdir) / f"{fid}.csv", cells)
+        figures.draw(fid, layout, cells, base, Path(args.outdir) / f"{fid}.png",
+                     Path(args.outdir) / f"{fid}.svg")
+    print(f"figures: {_summary(built)}")
+
+
 def _required(parser: argparse.ArgumentParser, *options: str) -> None:
     for option in options:
         parser.add_argument(f"--{option}", required=True)
@@ -281,6 +348,18 @@ def build_parser() -> argparse.ArgumentParser:
     nb.add_argument("source_py", help="notebooks/<name>.py")
     _required(nb, "results", "source", "html-out")
     nb.set_defaults(func=_notebook)
+    for name, func, outputs, help_text in (
+            ("tables", _tables, ("outdir", "workbook"),
+             "the report's tables from specs/tables.yaml: CSV, HTML and one workbook"),
+            ("figures", _figures, ("outdir", "data-outdir"),
+             "the report's figures from specs/figures.yaml: PNG, SVG and each one's data")):
+        lay = commands.add_parser(name, help=help_text)
+        _required(lay, "indir", "la-frame", "specs", "published", "codebook", "layouts", *outputs)
+        lay.add_argument("--population", action="append", metavar="DATASET=N",
+                         help="population size for the finite population correction")
+        lay.add_argument("--suppress-below", type=int, default=0, metavar="N",
+                         help="disclosure control: suppress counts below N (0: none)")
+        lay.set_defaults(func=func)
     return parser
 
 

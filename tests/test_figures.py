@@ -1,0 +1,80 @@
+"""Figures: every chart type is drawn from a layout's cells as PNG and SVG, byte-identical across
+runs (in separate processes), without dates or software versions, in the shared style."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from iro_stats import figures, tables
+
+CODEBOOK = {"scales": {"agree": {1: "Disagree", 2: "Neither", 3: "Agree"}},
+            "datasets": {"iro": {"variables": [{"name": "x", "values": "agree", "label": "X"},
+                                               {"name": "y", "values": "agree", "label": "Y"}]}}}
+LAYOUTS = {
+    "stacked": {"dataset": "iro", "rows": "codes", "scale": "agree",
+                "columns": [{"key": "x", "label": "X group", "var": "x"},
+                            {"key": "y", "label": "Y group", "var": "y"}],
+                "chart": {"type": "stacked", "axis": "Per cent"}},
+    "bars": {"dataset": "iro", "var": "x", "rows": "codes", "chart": {"type": "bars"}},
+    "grouped": {"dataset": "iro", "rows": "codes", "scale": "agree",
+                "columns": [{"key": "x", "var": "x"}, {"key": "y", "var": "y"}],
+                "chart": {"type": "bars", "axis": "Per cent"}},
+    "means": {"dataset": "iro", "statistic": "mean",
+              "rows": [{"key": "x", "var": "x", "label": "Mean X"},
+                       {"key": "y", "var": "y", "label": "Mean Y"}],
+              "chart": {"type": "means", "reference": {"value": 2, "label": "midpoint"}}},
+}
+
+
+def _cells(kind):
+    frame = pd.DataFrame({"x": [1, 2, 3, 3, np.nan, 2], "y": [3, 3, 3, 1, 2, 2]})
+    published = pd.DataFrame(columns=["id", "block", "statistic", "decimals", "label"])
+    ctx = tables.Context({"iro": frame}, CODEBOOK, published, {}, {}, {})
+    layout = {"source": "Figure 9.9", "title": f"A {kind} chart", "units": {"iro": "IROs"},
+              **LAYOUTS[kind]}
+    cells = tables.grid_cells(kind, layout, ctx).assign(published_id=None, status=None)
+    return layout, cells
+
+
+@pytest.mark.parametrize("kind", sorted(LAYOUTS))
+def test_each_chart_type_is_written_as_png_and_svg(kind, tmp_path):
+    layout, cells = _cells(kind)
+    base = tables.base_line(cells, layout)
+    figures.draw(kind, layout, cells, base, tmp_path / "f.png", tmp_path / "f.svg")
+    png, svg = (tmp_path / "f.png").read_bytes(), (tmp_path / "f.svg").read_text()
+    assert png.startswith(b"\x89PNG") and b"Matplotlib" not in png
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert f"A {kind} chart" in svg and "N=" in svg          # title and base line as text
+
+
+def test_palette_is_colour_blind_safe():
+    assert figures.OKABE_ITO[:2] == ["#0072B2", "#E69F00"]
+    assert all(c in figures.OKABE_ITO + ["#BBBBBB"] for c in figures.ORDERED[5])
+
+
+DRAW = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_figures import _cells
+from iro_stats import figures, tables
+for kind in ("stacked", "means"):
+    layout, cells = _cells(kind)
+    figures.draw(kind, layout, cells, tables.base_line(cells, layout),
+                 f"{{sys.argv[1]}}/{{kind}}.png", f"{{sys.argv[1]}}/{{kind}}.svg")
+"""
+
+
+def test_figures_are_byte_identical_across_runs(tmp_path):
+    """Two fresh processes write the same bytes (svg.hashsalt fixed, no metadata dates)."""
+    script = DRAW.format(tests=str(ROOT / "tests"))
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
+    for name in ("stacked.png", "stacked.svg", "means.png", "means.svg"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
