@@ -50,7 +50,8 @@ def test_an_invalid_config_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def workflow_run(tmp_path_factory):
     results = tmp_path_factory.mktemp("run") / "results"
-    result = _snakemake("--cores", "2", "--config", f"results={results}")
+    result = _snakemake("--cores", "2", "--config", f"results={results}",
+                        f"figures={results.parent / 'figures'}")
     assert result.returncode == 0, result.stderr[-3000:]
     return results
 
@@ -99,6 +100,104 @@ def test_the_workflow_ingests_every_row_and_builds_the_la_dataset(workflow_run, 
     stats = pd.read_csv(workflow_run / "tables" / "la_statistics.csv")
     appendix = stats[stats["block"].isin(["ta_1", "ta_2", "sa_2"])]
     assert (appendix["status"] == "match").all(), appendix[appendix["status"] != "match"]
+
+
+def _layout_ids(name: str, section: str) -> list[str]:
+    import yaml
+
+    return list(yaml.safe_load((ROOT / "specs" / name).read_text(encoding="utf-8"))[section])
+
+
+def _judge(cell, row) -> bool | None:
+    """Whether a cell's exact value prints as the published value (None: not judged)."""
+    from fractions import Fraction
+
+    from iro_stats.rounding import prints_as
+
+    if row.approximate and pd.isna(row.words_min):
+        return None
+    decimals = int(row.decimals)
+    if row.statistic == "range":
+        low, high = (Fraction(v) for v in str(cell.exact).split("-"))
+        return prints_as(low, str(row.value_min), decimals) and prints_as(
+            high, str(row.value_max), decimals)
+    exact = Fraction(str(cell.exact))
+    if pd.notna(row.words_min):
+        return Fraction(str(row.words_min)) <= exact <= Fraction(str(row.words_max))
+    ok = prints_as(exact, str(row.value), decimals)
+    if pd.notna(row.base_n_min) and row.statistic in ("percent", "mean", "sd", "r", "p"):
+        ok = ok and int(row.base_n_min) <= cell.base_n <= int(row.base_n_max)
+    return ok
+
+
+def test_the_workflow_writes_every_table_and_figure(workflow_run, published):
+    """Each table as CSV, HTML and a workbook sheet, each figure as PNG, SVG and its data; every
+    published value they carry, judged here against published.yaml, matches apart from the
+    report's own inconsistencies and the generator's listed gaps."""
+    from synth.test_surveys import GENERATOR_GAPS, REPORT_INCONSISTENCIES
+
+    tables_dir, figures_dir = workflow_run / "tables", workflow_run.parent / "figures"
+    table_ids = _layout_ids("tables.yaml", "tables")
+    figure_ids = _layout_ids("figures.yaml", "figures")
+    sheets = pd.ExcelFile(tables_dir / "tables.xlsx").sheet_names
+    assert sheets == ["contents", *table_ids]
+    cells = []
+    for tid in table_ids:
+        cells.append(pd.read_csv(tables_dir / f"{tid}.csv"))
+        html = (tables_dir / f"{tid}.html").read_text(encoding="utf-8")
+        assert "<table" in html and cells[-1]["table"].iloc[0] == tid
+    for fid in figure_ids:
+        assert (figures_dir / f"{fid}.png").stat().st_size > 10_000
+        assert "<svg" in (figures_dir / f"{fid}.svg").read_text(encoding="utf-8")
+        cells.append(pd.read_csv(workflow_run / "figures" / f"{fid}.csv"))
+    html = (tables_dir / "t2_1.html").read_text(encoding="utf-8")
+    assert "N=295 IROs" in html and "Less than 1 year" in html
+    cells = pd.concat(cells, ignore_index=True)
+    carried = cells.dropna(subset=["published_id"])
+    rows = published.set_index("id")
+    differing, judged = set(), 0
+    for cell in carried.itertuples():
+        row = rows.loc[cell.published_id]
+        if pd.isna(cell.exact):           # no spec: pending or not computable, with the reason
+            assert cell.status in ("pending", "not_computable") and pd.notna(cell.note)
+            continue
+        ok = _judge(cell, row)
+        if ok is None:
+            continue
+        judged += 1
+        assert (cell.status == "match") == ok, cell.published_id
+        if not ok:
+            differing.add(cell.published_id)
+    unexpected = differing - REPORT_INCONSISTENCIES - GENERATOR_GAPS
+    assert not unexpected, sorted(unexpected)
+    report_blocks = {b for b in published["block"] if b[0] in "tf" and b[1].isdigit()}
+    in_report = set(published.loc[published["block"].isin(report_blocks), "id"])
+    assert in_report <= set(carried["published_id"]), sorted(in_report - set(
+        carried["published_id"]))
+    assert judged >= 440 and carried["published_id"].nunique() >= 450
+    # every percentage has its Wilson interval around it, the corrected one inside it
+    percents = cells[(cells["statistic"] == "percent") & cells["value"].notna()]
+    assert (percents["ci_low"] <= percents["value"] + 1e-9).all()
+    assert (percents["value"] <= percents["ci_high"] + 1e-9).all()
+    corrected = percents.dropna(subset=["ci_low_fpc"])
+    assert len(corrected) > 300 and (corrected["ci_low_fpc"] >= corrected["ci_low"] - 1e-9).all()
+
+
+def test_figures_are_byte_identical_when_rebuilt(workflow_run, tmp_path):
+    figure_ids = _layout_ids("figures.yaml", "figures")
+    result = subprocess.run(
+        [sys.executable, "-m", "iro_stats", "figures", "--indir", str(workflow_run / "data"),
+         "--la-frame", "data/reference/local_authorities_england_2012.csv",
+         "--codebook", "data/reference/codebook.yaml", "--specs", "specs/values.yaml",
+         "--published", "data/reference/published.yaml", "--layouts", "specs/figures.yaml",
+         "--outdir", str(tmp_path / "figures"), "--data-outdir", str(tmp_path / "data"),
+         "--population", "iro=1000", "--population", "dcs=152", "--population", "la=152"],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for fid in figure_ids:
+        for ext in ("png", "svg"):
+            again = (tmp_path / "figures" / f"{fid}.{ext}").read_bytes()
+            assert again == (workflow_run.parent / "figures" / f"{fid}.{ext}").read_bytes(), fid
 
 
 def test_the_cli_reports_a_bad_file_without_traceback(tmp_path):
@@ -210,3 +309,36 @@ def test_every_rule_declares_threads_and_memory():
     assert rules >= 10
     assert text.count("threads: 1") == rules and text.count("mem_mb=") == rules
     assert text.count("runtime=") == rules
+
+
+def test_disclosure_control_switched_on_for_synthetic_data(workflow_run, tmp_path):
+    """With disclosure control on, no LA-level statistic or reproduced value shows a count of
+    1-4 (or one derivable as base minus count), and suppressed cells are marked, not dropped."""
+    import shutil
+    from fractions import Fraction
+
+    results = tmp_path / "results"
+    shutil.copytree(workflow_run, results)
+    config = tmp_path / "disclosure.yaml"
+    config.write_text(f"results: {results}\ndisclosure:\n  threshold: 5\n  apply: always\n")
+    targets = [f"{results}/tables/la_statistics.csv", f"{results}/published_vs_reproduced.csv"]
+    result = _snakemake(*targets, "--cores", "2", "--configfile", str(config),
+                        "--forcerun", "la_dataset", "reproduction")
+    assert result.returncode == 0, result.stderr[-3000:]
+    stats = pd.read_csv(results / "tables" / "la_statistics.csv")
+    before = pd.read_csv(workflow_run / "tables" / "la_statistics.csv")
+    assert list(stats["id"]) == list(before["id"])                  # marked, not dropped
+    hidden = stats["suppression"].notna()
+    assert hidden.sum() >= 5 and stats.loc[hidden, "reproduced"].isna().all()
+    shown = stats[~hidden & stats["reproduced"].notna()]
+    for row in shown.itertuples():
+        if row.statistic == "count":
+            assert float(row.reproduced) == 0 or float(row.reproduced) >= 5, row.id
+        elif row.statistic == "percent":
+            exact = Fraction(repr(float(row.reproduced)))
+            count = round(exact * int(float(row.base_n_reproduced)) / 100)
+            assert count == 0 or count >= 5, row.id
+            rest = int(float(row.base_n_reproduced)) - count
+            assert rest == 0 or rest >= 5, row.id
+    comparison = pd.read_csv(results / "published_vs_reproduced.csv")
+    assert comparison["note"].fillna("").str.startswith("suppressed").sum() >= hidden.sum()

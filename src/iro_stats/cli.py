@@ -100,6 +100,23 @@ def _ingest(args: argparse.Namespace) -> None:
     print(f"ledger: {len(ledger)} rows read, {(ledger['status'] == 'kept').sum()} kept")
 
 
+def _disclosure_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", required=True, choices=["synthetic", "spss"])
+    parser.add_argument("--disclosure-threshold", type=int, default=5)
+    parser.add_argument("--disclosure-apply", default="real", choices=["real", "always"])
+
+
+def _protect(args: argparse.Namespace, table):
+    """The table with small counts suppressed when disclosure control applies (see
+    :mod:`iro_stats.disclosure`)."""
+    from . import disclosure
+
+    config = {"source": args.source, "disclosure": {"apply": args.disclosure_apply}}
+    if not disclosure.enabled(config):
+        return table
+    return disclosure.protect_measured(table, args.disclosure_threshold)
+
+
 def _la_dataset(args: argparse.Namespace) -> None:
     from . import atomic, datasets, ingest, la_tables, measures, reference
 
@@ -110,7 +127,7 @@ def _la_dataset(args: argparse.Namespace) -> None:
                                       reference.load_la_frame(args.la_frame))
     with atomic.atomic_path(args.la_out) as tmp:
         frames["la"].to_parquet(tmp, index=False)
-    stats = la_tables.la_statistics(frames, resolved, published)
+    stats = _protect(args, la_tables.la_statistics(frames, resolved, published))
     atomic.write_csv(args.stats_out, stats)
     atomic.write_csv(args.table_a1_out, la_tables.appendix_table(stats, "ta_1"))
     atomic.write_csv(args.table_a2_out, la_tables.appendix_table(stats, "ta_2"))
@@ -141,7 +158,7 @@ def _reproduction(args: argparse.Namespace) -> None:
     frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
                                       reference.load_la_frame(args.la_frame))
     table = comparison.published_vs_reproduced(
-        published, reproduce(frames, resolved, published, specs["pending"]),
+        published, _protect(args, reproduce(frames, resolved, published, specs["pending"])),
         pd.read_csv(args.models_comparison),
         comparison.load_inconsistencies(args.inconsistencies, published))
     atomic.write_csv(args.csv_out, table)
@@ -315,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "and the LA-level statistics")
     _required(lad, "indir", "published", "specs", "la-frame", "la-out", "stats-out",
               "table-a1-out", "table-a2-out")
+    _disclosure_options(lad)
     lad.set_defaults(func=_la_dataset)
 
     mod = commands.add_parser("models", help="fit the Appendix B models (Table A.3), their "
@@ -339,7 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = commands.add_parser("reproduction", help="every published value beside the reproduced "
                               "one (CSV) and the reviewers' HTML report")
     _required(rep, "indir", "la-frame", "specs", "published", "models-comparison", "consistency",
-              "inconsistencies", "source", "csv-out", "html-out")
+              "inconsistencies", "csv-out", "html-out")
+    _disclosure_options(rep)
     rep.add_argument("--seed", type=int, required=True)
     rep.set_defaults(func=_reproduction)
 

@@ -72,8 +72,11 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
                             inconsistencies: pd.DataFrame) -> pd.DataFrame:
     """One row per published value (see the module docstring). ``reproduced`` is the output of
     :func:`iro_stats.reproduce.reproduce`, ``models`` that of ``models.compare_published``."""
-    table = published.merge(reproduced[["id", "reproduced", "base_n_reproduced", "status", "note"]]
-                            .rename(columns={"note": "engine_note"}), on="id", how="left")
+    keep = ["id", "reproduced", "base_n_reproduced", "status", "note"]
+    if "suppression" in reproduced.columns:
+        keep.append("suppression")
+    table = published.merge(reproduced[keep].rename(columns={"note": "engine_note"}), on="id",
+                            how="left")
     if models is not None and len(models):
         fitted = models.dropna(subset=["id"]).set_index("id")
         for column, source in (("reproduced", "reproduced"), ("status", "status")):
@@ -99,6 +102,8 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
             note = "printed in words, an approximation that the exact figure does not round to"
         if status == "mismatch" and row["id"] in reasons.index:
             note = f"report inconsistency: {reasons[row['id']]}"
+        if isinstance(row.get("suppression"), str) and row["suppression"]:
+            note = f"suppressed ({row['suppression']}: a count below the disclosure threshold)"
         decimals = int(row["decimals"])
         rows.append({
             "id": row["id"], "source": row["source"], "group": row["group"],

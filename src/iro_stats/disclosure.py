@@ -66,3 +66,34 @@ def enabled(config: dict) -> bool:
     setting; for the synthetic default only when ``disclosure.apply`` is ``always``."""
     setting = (config.get("disclosure") or {}).get("apply", "real")
     return config.get("source") == "spss" or setting == "always"
+
+
+def protect_measured(table: pd.DataFrame, threshold: int, *, value: str = "reproduced",
+                     base: str = "base_n_reproduced") -> pd.DataFrame:
+    """Suppress a table of measured values (one published value per row, as
+    :func:`iro_stats.reproduce.reproduce` gives them): counts and percentages are judged by the
+    respondent count they rest on (a percentage's count is value x base / 100), other statistics
+    by their base. Each row stands alone (categories shown together are protected by the tables'
+    own secondary suppression). Suppressed values, and what could reveal them, are blanked and
+    marked in ``suppression``."""
+    from fractions import Fraction
+
+    out = table.copy()
+    stat = out["statistic"]
+    numeric = pd.to_numeric(out[value], errors="coerce")
+    bases = pd.to_numeric(out[base], errors="coerce")
+    counts = pd.Series(np.nan, index=out.index)
+    counts[stat == "count"] = numeric[stat == "count"]
+    pct = (stat == "percent") & numeric.notna() & bases.notna()
+    counts[pct] = [float(round(Fraction(repr(v)) * int(b) / 100))
+                   for v, b in zip(numeric[pct], bases[pct])]
+    counts = counts.fillna(bases)   # means, SDs, r: judged by their base
+    cells = pd.DataFrame({"count": counts, "base_n": bases.fillna(counts),
+                          "additive": False}, index=out.index)
+    judged = suppress(cells, threshold, additive="additive", blank=[])
+    hidden = judged["suppression"] != ""
+    out["suppression"] = judged["suppression"]
+    for column in (value, "abs_diff", base, "excluded_n", "outside_n"):
+        if column in out.columns:
+            out[column] = out[column].astype(object).where(~hidden, None)
+    return out

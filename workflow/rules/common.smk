@@ -49,3 +49,11 @@ NOTEBOOK_INPUTS = {
 
 def notebook_inputs(wildcards):
     return [f"{RESULTS}/{path}" for path in NOTEBOOK_INPUTS[wildcards.notebook]]
+
+
+# Disclosure control options passed to the rules that write statistics (src/iro_stats/disclosure.py).
+DISCLOSURE_OPTIONS = (
+    f"--source {config['source']}"
+    f" --disclosure-threshold {config.get('disclosure', {}).get('threshold', 5)}"
+    f" --disclosure-apply {config.get('disclosure', {}).get('apply', 'real')}"
+)

@@ -55,6 +55,7 @@ rule la_dataset:
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        disclosure=DISCLOSURE_OPTIONS,
     threads: 1
     resources:
         mem_mb=1000,
@@ -67,4 +68,4 @@ rule la_dataset:
         "{params.python} -m iro_stats la-dataset --indir {params.indir}"
         " --published {input.published} --specs {input.specs} --la-frame {input.la_frame}"
         " --la-out {output.la} --stats-out {output.stats} --table-a1-out {output.table_a1}"
-        " --table-a2-out {output.table_a2} > {log} 2>&1"
+        " --table-a2-out {output.table_a2} {params.disclosure} > {log} 2>&1"

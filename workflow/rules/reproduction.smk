@@ -22,8 +22,8 @@ rule reproduction:
     params:
         python=PYTHON,
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
-        source=config["source"],
         seed=config["seed"],
+        disclosure=DISCLOSURE_OPTIONS,
     threads: 1
     resources:
         mem_mb=1000,
@@ -36,5 +36,5 @@ rule reproduction:
         "{params.python} -m iro_stats reproduction --indir {params.indir}"
         " --la-frame {input.la_frame} --specs {input.specs} --published {input.published}"
         " --models-comparison {input.models} --consistency {input.consistency}"
-        " --inconsistencies {input.inconsistencies} --source {params.source}"
+        " --inconsistencies {input.inconsistencies} {params.disclosure}"
         " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"
