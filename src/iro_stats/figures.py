@@ -35,7 +35,7 @@ STYLE = {
     "svg.hashsalt": "iro-stats", "svg.fonttype": "none", "figure.dpi": 100,
 }
 WIDTH = 6.3           # inches: the report's text width
-PNG_DPI = 200
+PNG_DPI = 150
 
 
 def _wrap(text: str, width: int) -> str:
@@ -155,13 +155,15 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
 
     chart = layout["chart"]
     plotted = cells[cells["plotted"].astype(bool)]
-    title = _wrap(f"{layout['source']} {layout['title']}", 85)
+    title = _wrap(f"{layout['source']} {layout['title']}", 72)
     base = _wrap(base, 110)
     legend_below = chart["type"] == "stacked" or bool(chart.get("reference"))
     top_in = 0.2 + 0.19 * (title.count("\n") + 1)
     bottom_in = 0.15 + 0.14 * (base.count("\n") + 1)
     legend_in = 0.3 if legend_below else 0.0
-    axes_in = 0.3 * _categories(plotted, chart["type"]) + 0.75
+    long_labels = sum(len(str(label)) > 38 for label in set(plotted["row_label"])
+                      | set(plotted["column_label"]))
+    axes_in = 0.3 * _categories(plotted, chart["type"]) + 0.12 * long_labels + 0.75
     height = top_in + axes_in + legend_in + bottom_in
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, height))
