@@ -18,9 +18,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .errors import ReferenceDataError
+from .reference import parse_yaml
 
 COLUMNS = ["id", "source", "group", "statistic", "base_n_published", "base_n_reproduced",
            "published", "reproduced", "abs_diff", "tolerance", "status", "note"]
@@ -32,7 +32,7 @@ def load_inconsistencies(path: str | Path, published: pd.DataFrame) -> pd.DataFr
     path = Path(path)
     if not path.is_file():
         raise ReferenceDataError(f"{path}: file not found")
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    document = parse_yaml(path.read_text(encoding="utf-8")) or []
     frame = pd.DataFrame(document, columns=["id", "kind", "arithmetic"])
     unknown = sorted(set(frame["id"]) - set(published["id"]))
     if unknown:

@@ -24,10 +24,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import la_dataset
 from .errors import IroStatsError
+from .reference import parse_yaml
 
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
 # Columns joined to every respondent frame from the LA frame and LA attributes (via la_code).
@@ -152,7 +152,7 @@ def load_specs(path: str | Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise SpecError(f"{path}: file not found")
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = parse_yaml(path.read_text(encoding="utf-8")) or {}
     return {key: document.get(key) or {} for key in ("derived", "blocks", "pending")}
 
 

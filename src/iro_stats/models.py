@@ -33,6 +33,7 @@ import yaml
 from scipy import stats
 
 from .errors import IroStatsError
+from .reference import parse_yaml
 from .rounding import round_half_up
 
 TOP_KEYS = {"selection", "predictors", "models", "robustness"}
@@ -219,7 +220,7 @@ def load_spec(path: str | Path) -> ModelSpec:
     if not path.is_file():
         raise ModelSpecError(f"{path}: file not found")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ModelSpecError(f"{path}: not valid YAML: {exc}") from None
     return parse_spec(document, str(path))

@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from .errors import IroStatsError
+from .reference import parse_yaml
 
 SAV_MAGIC = (b"$FL2", b"$FL3")
 
@@ -55,7 +56,7 @@ def load_mapping(path: str | Path | None, codebook: dict) -> dict:
     if not path.is_file():
         raise ExtractError(f"{path}: mapping file not found")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ExtractError(f"{path}: mapping is not valid YAML: {exc}") from None
     if not isinstance(document, dict):

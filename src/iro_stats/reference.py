@@ -33,12 +33,17 @@ PUBLISHED_COLUMNS = [
 ]
 
 
+def parse_yaml(text: str) -> object:
+    """YAML (safe subset) with libyaml's C parser where available (ten times faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _read_yaml(path: str | Path) -> object:
     path = Path(path)
     if not path.is_file():
         raise ReferenceDataError(f"{path}: file not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ReferenceDataError(f"{path}: not valid YAML: {exc}") from None
 

@@ -35,10 +35,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .intervals import mean_interval, wilson
 from .measures import SpecError, measure
+from .reference import parse_yaml
 from .reproduce import reproduce
 from .rounding import round_half_up
 
@@ -78,7 +78,7 @@ def load_layouts(path: str | Path, section: str) -> dict[str, dict]:
     path = Path(path)
     if not path.is_file():
         raise LayoutError(f"{path}: file not found")
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = parse_yaml(path.read_text(encoding="utf-8")) or {}
     layouts = document.get(section) or {}
     units = document.get("units") or {}
     return {lid: {"units": units, **spec} for lid, spec in layouts.items()}
