@@ -172,7 +172,7 @@ def _reproduction(args: argparse.Namespace) -> None:
 def _notebook(args: argparse.Namespace) -> None:
     from . import notebooks
 
-    notebooks.execute(args.source_py, args.html_out, args.results, args.source)
+    notebooks.execute(args.source_py, args.html_out, args.results, args.source, args.figures)
     print(f"{args.source_py}: executed, {args.html_out}")
 
 
@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     nb = commands.add_parser("notebook", help="execute a notebook (jupytext percent script) "
                              "against the results and export it as HTML")
     nb.add_argument("source_py", help="notebooks/<name>.py")
-    _required(nb, "results", "source", "html-out")
+    _required(nb, "results", "figures", "source", "html-out")
     nb.set_defaults(func=_notebook)
     for name, func, outputs, help_text in (
             ("tables", _tables, ("outdir", "workbook"),

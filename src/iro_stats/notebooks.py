@@ -2,7 +2,8 @@
 
 The workflow runs each notebook against the current results: a first cell sets ``RESULTS`` (the
 results folder) and ``SOURCE`` (synthetic or spss), the kernel is the interpreter that runs the
-workflow, and the executed notebook is exported as standalone HTML. Notebooks read the pipeline's
+workflow, and the executed notebook is exported as standalone HTML. ``FIGURES`` is the figures
+folder. Notebooks read the pipeline's
 outputs and explain them; they compute nothing differently.
 """
 
@@ -15,8 +16,10 @@ from .errors import IroStatsError
 
 
 def execute(source: str | Path, html_out: str | Path, results: str | Path, data_source: str,
-            ipynb_out: str | Path | None = None, timeout: int = 300) -> None:
-    """Run ``source`` (a ``.py`` percent script) with ``RESULTS``/``SOURCE`` set; write HTML."""
+            figures: str | Path | None = None, ipynb_out: str | Path | None = None,
+            timeout: int = 300) -> None:
+    """Run ``source`` (a ``.py`` percent script) with ``RESULTS``, ``FIGURES`` and ``SOURCE``
+    set; write HTML."""
     import jupytext
     import nbformat
     from nbclient import NotebookClient
@@ -30,6 +33,7 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
     parameters = nbformat.v4.new_code_cell(
         "from pathlib import Path\n"
         f"RESULTS = Path({str(Path(results).resolve())!r})\n"
+        f"FIGURES = Path({str(Path(figures or results).resolve())!r})\n"
         f"SOURCE = {data_source!r}")
     parameters.metadata["tags"] = ["injected-parameters"]
     notebook.cells.insert(0, parameters)

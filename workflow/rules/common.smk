@@ -36,7 +36,15 @@ def mapping_input(wildcards=None):
     return [mapping] if mapping else []
 
 
-# The notebooks (jupytext percent scripts in notebooks/) and the outputs each one reads.
+# The notebooks (jupytext percent scripts in notebooks/) and the outputs each one reads:
+# paths under the results folder, "figure:<id>" for a figure, "table:<id>" for a table's files.
+CHAPTERS = {
+    2: (["t2_1", "t2_2", "t2_3", "t2_5"], ["f2_1", "f2_2", "f2_3", "f2_4"]),
+    3: (["t3_1", "t3_2", "t3_3", "t3_4", "t3_5"], ["f3_1", "f3_2", "f3_3", "f3_4", "f3_5", "f3_6"]),
+    4: (["t4_1", "t4_2", "t4_4", "t4_5"], ["f4_1", "f4_2"]),
+    5: (["t5_1", "t5_2"], ["f5_1"]),
+    6: (["t6_1", "t6_2", "t6_2_cases"], ["f6_1", "f6_2", "f6_3"]),
+}
 NOTEBOOK_INPUTS = {
     "overview": ["published_vs_reproduced.csv", "audit/published_consistency.csv"],
     "appendix_a": ["ledger.csv", "audit/validation.txt", "tables/table_a1.csv",
@@ -44,11 +52,23 @@ NOTEBOOK_INPUTS = {
     "appendix_b": ["models/table_a3.html", "models/published_comparison.csv",
                    "models/samples.csv", "models/selection.csv", "models/appendix_b.csv",
                    "models/coefficients.png", "models/robustness.csv", "models/bootstrap.csv"],
+    **{f"chapter{c}": ["published_vs_reproduced.csv", f"table:text_{c}",
+                       *[f"table:{t}" for t in tables], *[f"figure:{f}" for f in figures]]
+       for c, (tables, figures) in CHAPTERS.items()},
 }
 
 
 def notebook_inputs(wildcards):
-    return [f"{RESULTS}/{path}" for path in NOTEBOOK_INPUTS[wildcards.notebook]]
+    paths = []
+    for item in NOTEBOOK_INPUTS[wildcards.notebook]:
+        kind, _, name = item.partition(":")
+        if kind == "figure":
+            paths.append(f"{config['figures']}/{name}.png")
+        elif kind == "table":
+            paths.append(f"{RESULTS}/tables/{name}.html")
+        else:
+            paths.append(f"{RESULTS}/{item}")
+    return paths
 
 
 # Disclosure control options passed to the rules that write statistics (src/iro_stats/disclosure.py).

@@ -8,13 +8,14 @@ rule notebook:
     input:
         source="notebooks/{notebook}.py",
         data=notebook_inputs,
-        code=pkg("atomic", "notebooks"),
+        code=pkg("atomic", "notebooks", "views"),
     output:
         html=report(f"{RESULTS}/notebooks/{{notebook}}.html", caption="../report/notebook.rst",
                     category="Notebooks"),
     params:
         python=PYTHON,
         results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html)),
+        figures=config["figures"],
         source=config["source"],
     threads: 1
     resources:
@@ -26,4 +27,5 @@ rule notebook:
         f"{RESULTS}/logs/notebook_{{notebook}}.log",
     shell:
         "{params.python} -m iro_stats notebook {input.source} --results {params.results}"
+        " --figures {params.figures}"
         " --source {params.source} --html-out {output.html} > {log} 2>&1"
