@@ -294,7 +294,7 @@ def test_snakemake_report_is_self_contained(workflow_run, tmp_path):
     result = _snakemake("--cores", "1", "--config", f"results={workflow_run}", "--report", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     text = out.read_text(encoding="utf-8", errors="replace")
-    for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks"):
+    for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks", "Chapter 3"):
         assert category in text
 
 

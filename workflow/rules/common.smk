@@ -77,3 +77,16 @@ DISCLOSURE_OPTIONS = (
     f" --disclosure-threshold {config.get('disclosure', {}).get('threshold', 5)}"
     f" --disclosure-apply {config.get('disclosure', {}).get('apply', 'real')}"
 )
+
+
+def report_category(item_id):
+    """The Snakemake report's category of a table or figure id: its chapter."""
+    part = item_id.split("_")[1] if item_id.startswith("text_") else item_id[1:].split("_")[0]
+    return {"es": "Executive summary", "a": "Appendix A"}.get(part, f"Chapter {part}")
+
+
+def in_report(paths, ids, kind):
+    """Paths flagged for the Snakemake report, one per table or figure, by chapter."""
+    return [report(path, caption=f"../report/{kind}.rst", category=report_category(i),
+                   subcategory=f"{kind.title()}s", labels={kind: i})
+            for path, i in zip(paths, ids)]

@@ -35,7 +35,8 @@ rule tables:
         code=pkg(*LAYOUT_CODE, "render"),
     output:
         csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
-        html=expand(f"{RESULTS}/tables/{{table}}.html", table=TABLE_IDS),
+        html=in_report(expand(f"{RESULTS}/tables/{{table}}.html", table=TABLE_IDS), TABLE_IDS,
+                       "table"),
         workbook=f"{RESULTS}/tables/tables.xlsx",
     params:
         python=PYTHON,
@@ -69,7 +70,8 @@ rule figures:
         layouts="specs/figures.yaml",
         code=pkg(*LAYOUT_CODE, "figures"),
     output:
-        png=expand(f"{FIGURES}/{{figure}}.png", figure=FIGURE_IDS),
+        png=in_report(expand(f"{FIGURES}/{{figure}}.png", figure=FIGURE_IDS), FIGURE_IDS,
+                      "figure"),
         svg=expand(f"{FIGURES}/{{figure}}.svg", figure=FIGURE_IDS),
         data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
     params:
