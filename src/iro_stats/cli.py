@@ -169,6 +169,21 @@ def _reproduction(args: argparse.Namespace) -> None:
     print(f"published vs reproduced: {table['status'].value_counts().to_dict()}")
 
 
+def _spss_tables(args: argparse.Namespace) -> None:
+    from . import datasets, ingest, measures, reference, spss_tables
+
+    published = reference.load_published(args.published)
+    specs = measures.load_specs(args.specs)
+    resolved = measures.resolve(specs, published)
+    frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
+                                      reference.load_la_frame(args.la_frame))
+    statistics = published.set_index("id")["statistic"].to_dict()
+    plan, paths = spss_tables.write(frames, resolved, statistics, specs["derived"], args.outdir)
+    print(f"SPSS syntax: {len(plan.values)} values in {paths['syntax']} over "
+          f"{len(plan.datasets)} datasets ({len(plan.skipped)} without a command); "
+          f"{len(spss_tables.ANALYSIS_DATASETS)} .sav files")
+
+
 def _notebook(args: argparse.Namespace) -> None:
     from . import notebooks
 
@@ -361,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
     _disclosure_options(rep)
     rep.add_argument("--seed", type=int, required=True)
     rep.set_defaults(func=_reproduction)
+
+    spt = commands.add_parser("spss-tables", help="SPSS syntax for every descriptive value "
+                              "(tables.sps) and the analysis datasets as .sav beside it")
+    _required(spt, "indir", "la-frame", "specs", "published", "outdir")
+    spt.set_defaults(func=_spss_tables)
 
     nb = commands.add_parser("notebook", help="execute a notebook (jupytext percent script) "
                              "against the results and export it as HTML")
