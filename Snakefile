@@ -24,6 +24,7 @@ include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/reproduction.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/spss.smk"
 
 
 rule all:
@@ -40,4 +41,5 @@ rule all:
         rules.reproduction.output,
         rules.tables.output,
         rules.figures.output,
+        rules.spss_tables.output,
         expand(f"{RESULTS}/notebooks/{{notebook}}.html", notebook=NOTEBOOK_INPUTS),
