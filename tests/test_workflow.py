@@ -291,7 +291,8 @@ def test_no_html_output_shows_respondents(workflow_run, codebook):
 
 def test_snakemake_report_is_self_contained(workflow_run, tmp_path):
     out = tmp_path / "report.html"
-    result = _snakemake("--cores", "1", "--config", f"results={workflow_run}", "--report", str(out))
+    result = _snakemake("--cores", "1", "--config", f"results={workflow_run}",
+                        f"figures={workflow_run.parent / 'figures'}", "--report", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     text = out.read_text(encoding="utf-8", errors="replace")
     for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks", "Chapter 3"):
