@@ -111,7 +111,8 @@ def _condition(node: ast.AST, kinds: dict[str, str], where: str, positive: bool)
             parts.append(f"({text})" if _compound(v) else text)
         return (" AND " if is_and else " OR ").join(parts)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert)):
-        return f"NOT ({_condition(node.operand, kinds, where, not positive)})"
+        text = _condition(node.operand, kinds, where, not positive)
+        return f"NOT {text}" if _wrapped(text) else f"NOT ({text})"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
         method = node.func.attr
         if method in ("isna", "isnull", "notna", "notnull"):
@@ -123,6 +124,16 @@ def _condition(node: ast.AST, kinds: dict[str, str], where: str, positive: bool)
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         return _comparison(node, kinds, where, positive)
     raise SyntaxExportError(f"where {where!r}: cannot translate {ast.unparse(node)!r} to SPSS")
+
+
+def _wrapped(text: str) -> bool:
+    """Whether ``text`` is one parenthesized expression."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return text.startswith("(")
 
 
 def _compound(node: ast.AST) -> bool:
