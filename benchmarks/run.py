@@ -100,28 +100,38 @@ def pspp_available() -> str | None:
 
 
 def peer(results: Path, repeats: int) -> dict:
-    """Core vs PSPP running the exported syntax on the same .sav files, alternating A/B."""
+    """Core vs PSPP running the exported syntax on the same .sav files, alternating A/B: one PSPP
+    process runs the descriptive tables (tables.sps, opening <dataset>.sav) and the Appendix B
+    models (appendix_b.sps, opening iro_models.sav), from results/spss where they all are."""
     pspp = pspp_available()
     if not pspp:
         return {"skipped": "GNU PSPP is not installed (apt-get install -y pspp)"}
-    # the syntax opens iro_models.sav beside it (the IRO records with la_location joined)
     folder = results / "spss"
+    syntax = ["tables.sps", "appendix_b.sps"]
     work = Path(tempfile.mkdtemp())
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    command = [pspp, "-o", str(work / "out.csv"), "-O", "format=csv", *syntax]
     a, b = [], []
     for _ in range(repeats):
         a.append(core(results / "data")["wall_s"])
-        elapsed, done = run([pspp, "-o", str(work / "out.csv"), "-O", "format=csv",
-                             "appendix_b.sps"], env=env, cwd=folder)
-        if done.returncode:
-            raise RuntimeError(f"pspp failed: {done.stderr[-1000:]}")
+        elapsed, done = run(command, env=env, cwd=folder)
+        output = (work / "out.csv").read_text(encoding="utf-8") if not done.returncode else ""
+        problems = [line for line in (done.stdout + done.stderr + output).splitlines()
+                    if "error:" in line.lower()]
+        if done.returncode or problems:
+            raise RuntimeError(f"pspp failed: {(done.stdout + done.stderr)[-1000:]}{problems[:5]}")
         b.append(elapsed)
     inside = core(results / "data")
+    shutil.rmtree(work, ignore_errors=True)
     return {"core_wall_s": statistics.median(a), "pspp_wall_s": statistics.median(b),
             "ratio_core_over_pspp": statistics.median(a) / statistics.median(b),
             "core_compute_s": inside["compute_s"], "core_imports_s": inside["imports_s"],
             "core_io_s": inside["io_s"], "repeats": repeats,
-            "pspp_scope": "the Appendix B REGRESSION syntax (descriptive-table syntax: not yet)"}
+            "core_runs_s": a, "pspp_runs_s": b,
+            "pspp_scope": "tables.sps (every descriptive value: FREQUENCIES, DESCRIPTIVES, "
+                          "CORRELATIONS, AGGREGATE) and appendix_b.sps (the four models' "
+                          "REGRESSIONs), one process",
+            "pspp_tables": output.count("Table: ")}
 
 
 def scales(results: Path, ks: list[int]) -> list[dict]:
