@@ -348,3 +348,52 @@ def test_disclosure_control_switched_on_for_synthetic_data(workflow_run, tmp_pat
             assert rest == 0 or rest >= 5, row.id
     comparison = pd.read_csv(results / "published_vs_reproduced.csv")
     assert comparison["note"].fillna("").str.startswith("suppressed").sum() >= hidden.sum()
+
+
+def test_every_table_cell_and_model_accounts_for_every_row(workflow_run):
+    """Row accounting: a table cell's base N + rows missing + rows outside its subgroup = the
+    rows of its dataset; a model's estimation sample + rows with a model variable missing = the
+    IROs read (counted here from the validated extract, independently of the models engine)."""
+    ledger = pd.read_csv(workflow_run / "ledger.csv", keep_default_na=False)
+    rows = ledger.groupby("dataset").size().to_dict() | {"la": 152}
+    checked = 0
+    for path in sorted((workflow_run / "tables").glob("*.csv")):
+        frame = pd.read_csv(path)
+        if not {"base_n", "excluded_n", "outside_n", "dataset"} <= set(frame.columns):
+            continue
+        cells = frame.dropna(subset=["base_n", "excluded_n", "outside_n"])
+        total = cells["base_n"] + cells["excluded_n"] + cells["outside_n"]
+        expected = cells["dataset"].map(rows)
+        assert (total == expected).all(), (path.name, cells[total != expected].head())
+        checked += len(cells)
+    assert checked > 400
+    iro = pd.read_parquet(workflow_run / "data" / "iro.parquet")
+    samples = pd.read_csv(workflow_run / "models" / "samples.csv")
+    for model, variables in samples.groupby("model"):
+        needed = variables.loc[~variables["kept_as_category"], "variable"]
+        values = iro[list(needed)]
+        complete = (values.notna() & ~values.isin([-99, -98])).all(axis=1).sum()
+        assert variables["n_used"].iloc[0] == complete, model
+        assert variables["n_frame"].iloc[0] == len(iro) == rows["iro"]
+
+
+# Published values the synthetic default does not reproduce yet (besides the report's own
+# inconsistencies): Table A.3 until the generator calibrates it, and three approximations in
+# words the generator does not target yet. Each closes with the generator work of issue 3.
+OPEN_GAPS = {"s3_5_1.mgr_unable_challenge", "f4_2.iro_not_supportive", "f6_2.other"}
+
+
+def test_only_the_reports_own_inconsistencies_mismatch(workflow_run, published):
+    """CI's check of the reproduction: every mismatch is listed, with its arithmetic, in
+    data/reference/report_inconsistencies.yaml (or is an open gap named above)."""
+    import yaml
+
+    listed = {e["id"] for e in yaml.safe_load(
+        (ROOT / "data" / "reference" / "report_inconsistencies.yaml").read_text())}
+    table = pd.read_csv(workflow_run / "published_vs_reproduced.csv")
+    gaps = OPEN_GAPS | {i for i in published["id"] if i.startswith("ta_3.")}
+    mismatches = set(table.loc[table["status"] == "mismatch", "id"])
+    assert not mismatches - listed - gaps, sorted(mismatches - listed - gaps)
+    assert (table.loc[table["id"].isin(listed) & (table["status"] == "mismatch"), "note"]
+            .str.startswith("report inconsistency").all())
+    assert (table["status"] == "match").sum() >= 466
