@@ -11,7 +11,8 @@
    median ratio; and the core's computation alone, in-process after imports;
 5. the core at synthetic scale 1, 10, 100: time and peak memory.
 
-Writes results/benchmarks/benchmark.json (and prints it). Timings are measurements of this
+Writes results/benchmarks/benchmark.json (and prints it) and the table of README.md's
+"Performance" section (between its benchmark markers). Timings are measurements of this
 machine at this moment: nothing here is asserted by the test suite.
 """
 
@@ -154,6 +155,50 @@ def scales(results: Path, ks: list[int]) -> list[dict]:
     return out
 
 
+README = ROOT / "README.md"
+MARKERS = ("<!-- benchmark:start -->", "<!-- benchmark:end -->")
+
+
+def readme_table(report: dict) -> str:
+    """The README's benchmark table from a report."""
+    cold, peer_ = report["cold"], report["peer_pspp"]
+    slowest = sorted(cold["per_rule_s"].items(), key=lambda kv: -kv[1])[:3]
+    slow = ", ".join(f"{k} {v:.1f} s" for k, v in slowest)
+    changed = report["one_spec_changed"]
+    reran = ", ".join(f"{k} x{v}" for k, v in changed["rules_rerun"].items())
+    rows = [("cold run, whole workflow incl. notebooks",
+             f"{cold['wall_s']:.1f} s (slowest rules: {slow})"),
+            ("rerun, nothing changed", f"{report['rerun_nothing_changed']['wall_s']:.1f} s"),
+            ("one spec changed (specs/models.yaml)", f"{changed['wall_s']:.1f} s; reran {reran}")]
+    if "skipped" in peer_:
+        rows.append(("core vs GNU PSPP", peer_["skipped"]))
+    else:
+        split = (f"{peer_['core_imports_s']:.2f} / {peer_['core_io_s']:.2f} / "
+                 f"{peer_['core_compute_s']:.2f} s")
+        rows += [("core, whole process (median)", f"{peer_['core_wall_s']:.2f} s"),
+                 ("GNU PSPP, whole process (median)", f"{peer_['pspp_wall_s']:.2f} s"),
+                 ("ratio core / PSPP", f"{peer_['ratio_core_over_pspp']:.1f}"),
+                 ("core: imports / I/O / computation", split)]
+    for item in report["scale"]:
+        result = (f"{item['wall_s']:.1f} s whole process, {item['compute_s']:.2f} s "
+                  f"computation, peak {item['peak_rss_mb']:.0f} MB")
+        rows.append((f"core at scale {item['scale']} ({item['respondents']} respondents)", result))
+    machine = report["machine"]
+    lines = [(f"Measured {report['date']} on {machine['cpus']} CPUs (Python {machine['python']}), "
+              f"`--cores {report['cores']}`:"), "", "| measure | result |", "|---|---|"]
+    lines += [f"| {name} | {value} |" for name, value in rows]
+    return "\n".join(lines)
+
+
+def write_readme(report: dict) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = MARKERS
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        README.write_text(f"{head}{start}\n{readme_table(report)}\n{end}{tail}", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2)
@@ -164,7 +209,8 @@ def main() -> None:
 
     results = Path(tempfile.mkdtemp(prefix="iro_bench_")) / "results"
     report: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                "platform": platform.platform()}, "cores": args.cores}
+                                "platform": platform.platform()}, "cores": args.cores,
+                    "date": time.strftime("%Y-%m-%d")}
     elapsed, done = snakemake(results, args.cores)
     if done.returncode:
         sys.exit(f"cold run failed:\n{done.stderr[-3000:]}")
@@ -185,6 +231,7 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
+    write_readme(report)
     print(json.dumps(report, indent=2))
     shutil.rmtree(results.parent, ignore_errors=True)
 
