@@ -302,8 +302,9 @@ def derived_syntax(definitions: dict) -> list[str]:
         rule = definition.pop("missing", "any")
         (op, args), = definition.items()
         variables = list(args["vars"])
-        lines.append(f"* {name}: {op} {_codes(args['codes'])} over {len(variables)} variables, "
-                     f"missing where {rule} of them {'is' if rule == 'any' else 'are'} missing.")
+        lines += _wrap(f"* {name}: {op} {_codes(args['codes'])} over {len(variables)} "
+                       f"variables, missing where {rule} of them "
+                       f"{'is' if rule == 'any' else 'are'} missing.")
         lines += _wrap(f"COUNT {name} = {' '.join(variables)} ({_codes(args['codes'])}).")
         if op == "all_in":
             lines.append(f"COMPUTE {name} = ({name} = {len(variables)}).")
@@ -329,9 +330,10 @@ def _group_syntax(ds: DatasetPlan, group: Group) -> list[str]:
                   f"SET FORMAT={DEFAULT_FORMAT}."]
     for x, y in group.pairs:
         lines += [f"CORRELATIONS /VARIABLES={x} WITH {y}.",
-                  f"* r to 8 decimals: the standardized Beta of {y} on {x} (same pairs).",
+                  *_wrap(f"* r to 8 decimals: the standardized Beta of {y} on {x} "
+                         "(the same pairs)."),
                   f"SET FORMAT={PRECISE_FORMAT}.",
-                  f"REGRESSION /VARIABLES={x} /DEPENDENT={y} /STATISTICS=COEFF R.",
+                  *_wrap(f"REGRESSION /VARIABLES={x} /DEPENDENT={y} /STATISTICS=COEFF R."),
                   f"SET FORMAT={DEFAULT_FORMAT}."]
     if group.flag:
         lines.append("FILTER OFF.")
@@ -380,15 +382,17 @@ def dataset_syntax(ds: DatasetPlan, derived: dict) -> list[str]:
 
 def syntax(p: Plan) -> str:
     """The whole ``tables.sps``: one section per dataset, each opening ``<dataset>.sav``."""
-    lines = ["* Descriptive statistics of the IRO survey report (2012): every value the pipeline",
-             "* measures, from specs/values.yaml. Written by iro_stats.spss_tables; do not edit.",
+    lines = ["* Descriptive statistics of the IRO survey report (2012): every value the",
+             "* pipeline measures, from specs/values.yaml. Written by iro_stats.spss_tables;",
+             "* do not edit by hand.",
              "* Runs as it is in SPSS or GNU PSPP from its folder (the .sav files beside it:",
              "* user-missing codes system-missing, missing strings blank). Percentages are",
              "* valid percents, SDs n - 1.",
              "SET TVARS=NAMES.",
              f"SET FORMAT={DEFAULT_FORMAT}."]
-    for name, ds in p.datasets.items():
-        lines += dataset_syntax(ds, p.derived.get(name, {}))
+    order = {name: i for i, name in enumerate(ANALYSIS_DATASETS)}
+    for name in sorted(p.datasets, key=lambda n: (order.get(n, len(order)), n)):
+        lines += dataset_syntax(p.datasets[name], p.derived.get(name, {}))
     return "\n".join(lines) + "\n"
 
 
