@@ -290,6 +290,14 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _label(name: str, text: str) -> list[str]:
+    """VARIABLE LABELS, a long label split into quoted pieces joined by + (one per line)."""
+    head = f"VARIABLE LABELS {name} "
+    pieces = textwrap.wrap(text, 78 - len(head) - 4, drop_whitespace=False) or [""]
+    lines = [head + _quote(pieces[0])] + [f"  + {_quote(piece)}" for piece in pieces[1:]]
+    return lines[:-1] + [lines[-1] + "."]
+
+
 def _codes(codes) -> str:
     return ", ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in codes)
 
@@ -367,7 +375,7 @@ def dataset_syntax(ds: DatasetPlan, derived: dict) -> list[str]:
     for g in flagged:
         lines += [f"COMPUTE {g.flag} = 0.",
                   *_wrap(f"IF ({translate_where(g.where, ds.kinds)}) {g.flag} = 1."),
-                  f"VARIABLE LABELS {g.flag} {_quote(g.where)}."]
+                  *_label(g.flag, g.where)]
     if "all_rows" in ds.row_counts:
         lines.append("COMPUTE all_rows = 1.")
     if ds.row_counts:
