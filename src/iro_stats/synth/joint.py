@@ -129,7 +129,38 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
 
     def start():
         state = values()
-        return state, [tallies(k, everything, v) for k, v in enumerate(state)]
+        counts = [tallies(k, everything, v) for k, v in enumerate(state)]
+        return [v.tolist() for v in state], counts
+
+    # the two rows of a swap are evaluated in plain Python (numpy's overhead on two-element
+    # arrays dominated the search): the same arithmetic as _derived_value and tallies
+    luts = [(op, cols, lut.tolist(), rule) for op, cols, lut, rule, _ in specs]
+    target_luts = [spec[4].tolist() for spec in specs]
+    inside_masks = [m.tolist() for m in masks]
+
+    def row_values(r: int) -> list[int]:
+        row = block[r].tolist()
+        out = []
+        for op, cols, lut, rule in luts:
+            codes = [row[c] for c in cols]
+            hits = sum(lut[v + 1] for v in codes)
+            value = (hits if op == "count_in" else int(hits == len(codes)) if op == "all_in"
+                     else int(hits > 0))
+            answered = [v != MISSING for v in codes]
+            ok = all(answered) if rule == "any" else any(answered)
+            out.append(value if ok else MISSING)
+        return out
+
+    def pair_tallies(a: int, b: int, va: list[int], vb: list[int]) -> list[tuple[int, int]]:
+        out = []
+        for k in range(len(specs)):
+            n = h = 0
+            for r, v in ((a, va[k]), (b, vb[k])):
+                if inside_masks[k][r] and v != MISSING:
+                    n += 1
+                    h += bool(target_luts[k][v + 1])
+            out.append((n, h))
+        return out
 
     state, counts = start()
     current = distance(counts)
@@ -159,18 +190,18 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
         x, y = block[a, j], block[b, j]
         if x == y:
             continue
-        pair = np.array([a, b])
-        before = [tallies(k, pair, v[pair]) for k, v in enumerate(state)]
+        a, b = int(a), int(b)
+        before = pair_tallies(a, b, [v[a] for v in state], [v[b] for v in state])
         block[a, j], block[b, j] = y, x
-        fresh = values(pair)            # only rows a and b change
-        after = [tallies(k, pair, v) for k, v in enumerate(fresh)]
+        fresh_a, fresh_b = row_values(a), row_values(b)   # only rows a and b change
+        after = pair_tallies(a, b, fresh_a, fresh_b)
         trial_counts = [(n - b0 + a0, h - b1 + a1)
                         for (n, h), (b0, b1), (a0, a1) in zip(counts, before, after)]
         trial = distance(trial_counts)
         if trial <= current or rng.random() < np.exp((current - trial) / heat):
             current, counts = trial, trial_counts
-            for v, new in zip(state, fresh):
-                v[pair] = new
+            for v, new_a, new_b in zip(state, fresh_a, fresh_b):
+                v[a], v[b] = new_a, new_b
             if current < best:
                 best, best_block = current, block.copy()
         else:

@@ -176,7 +176,10 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
     """Codes for one categorical/ordinal/binary variable (see the module docstring). Published
     values that cannot hold together are dropped one by one and listed in ``relaxed``."""
     codes = _scale(codebook, var)
-    valid = _valid(frame)
+    # only the columns a routing or subgroup names (masking the whole frame dominated the time)
+    named = set().union(*(_names(e, frame.columns) for e in
+                          [var.get("routing"), *(t.get("where") for t in targets)]))
+    valid = _valid(frame[sorted(named)])
     asked = (valid.eval(var["routing"]) if var.get("routing") else pd.Series(True, frame.index))
     asked = asked.fillna(False).astype(bool)
     result = pd.Series(NOT_APPLICABLE, index=frame.index, dtype="int64")
