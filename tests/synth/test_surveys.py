@@ -23,9 +23,9 @@ REPORT_INCONSISTENCIES = {
     entry["id"] for entry in yaml.safe_load(
         (ROOT / "data" / "reference" / "report_inconsistencies.yaml").read_text(encoding="utf-8"))}
 
-# Not yet reproduced by the generator (issue 3 continues): approximations in words that the
-# generator does not target yet ("no managers", "the same proportion" (30%), "a fifth").
-GENERATOR_GAPS = {"s3_5_1.mgr_unable_challenge", "f4_2.iro_not_supportive", "f6_2.other"}
+# Not yet reproduced by the generator: none (approximations in words are targets now; those that
+# contradict an exact published value are among the report's inconsistencies, kind words).
+GENERATOR_GAPS: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,25 @@ def test_published_values_are_reproduced_apart_from_the_listed_gaps(generated):
     unexpected = mismatches - REPORT_INCONSISTENCIES - GENERATOR_GAPS
     assert not unexpected, table[table["id"].isin(unexpected)].to_string()
     matched = (table["status"] == "match").sum()
-    assert matched >= 466, f"only {matched} values match"
+    assert matched >= 469, f"only {matched} values match"
+
+
+def test_approximations_in_words_are_met_or_give_way(generated, published):
+    """Every value printed in words lies in its interval, unless it contradicts an exact value
+    (kind words in the reviewed list): then the words were relaxed and the exact value holds."""
+    _, relaxed, table = generated
+    listed = yaml.safe_load((ROOT / "data" / "reference" / "report_inconsistencies.yaml")
+                            .read_text(encoding="utf-8"))
+    words_conflicts = {e["id"] for e in listed if e.get("kind") == "words"}
+    status = table.set_index("id")["status"]
+    judged = [i for i in published.loc[published["words_min"].notna(), "id"]
+              if status[i] in ("match", "mismatch")]
+    assert len(judged) >= 20
+    for pid in judged:
+        if pid in words_conflicts:
+            assert status[pid] == "mismatch" and pid in set(relaxed["id"]), pid
+        else:
+            assert status[pid] == "match", pid
 
 
 def test_listed_inconsistencies_are_really_mismatches(generated):

@@ -1,5 +1,6 @@
 """Statistics across several items (derived variables: "all six review tasks always or often",
-"number of QA tasks done regularly"), reached by swapping answers between respondents.
+"number of QA tasks done regularly"), reached by swapping answers between respondents. A
+percentage printed in words ("over 90%") is met when it lies in the interval its words admit.
 
 Swapping two respondents' answers to one item keeps that item's counts, so every single-item
 percentage stays exact; swaps stay within the rows that share the item's own subgroups (the atoms
@@ -112,10 +113,16 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
                 total += 100
                 continue
             scale, big_p = t["_scale"], t["_p"]
+            if t["statistic"] == "words":   # an interval: low <= 100 hits / n <= high
+                if not t["low"] * n <= 100 * hits <= t["high"] * n:
+                    total += float(min(abs(100 * Fraction(hits, n) - t["low"]),
+                                       abs(100 * Fraction(hits, n) - t["high"]))) + 0.5
             # prints as P/10^d (half-up) iff (2P - 1) n <= 200 10^d hits < (2P + 1) n
-            if not (2 * big_p - 1) * n <= 200 * scale * hits < (2 * big_p + 1) * n:
+            elif not (2 * big_p - 1) * n <= 200 * scale * hits < (2 * big_p + 1) * n:
                 total += abs(100 * hits / n - big_p / scale) + 0.5
-            if t.get("base_min") is not None and not t["base_min"] <= n <= t["base_max"]:
+            # (the base of a value in words is not imposed here: nothing could relax it)
+            if t["statistic"] != "words" and t.get("base_min") is not None \
+                    and not t["base_min"] <= n <= t["base_max"]:
                 total += min(abs(n - t["base_min"]), abs(n - t["base_max"]))
         return total
 

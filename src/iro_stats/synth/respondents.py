@@ -11,8 +11,10 @@ For each variable of a dataset, in an order where routing and subgroup variables
 
 Variables no published value touches get a plausible spread with few missing answers. Where an
 item's SD is published, its counts are chosen so that percentages, mean and SD print together.
-Targets across several variables are met afterwards by :mod:`.joint`; correlations are not
-calibrated yet.
+An approximation in words ("a fifth", "no managers") is a percentage interval (``words`` in
+published.yaml: ``lo <= 100 num / den <= hi``, two weighted totals) with a soft goal at the
+printed value; where it conflicts with an exact published value the words give way first (they
+are the vaguer number). Targets across several variables are met afterwards by :mod:`.joint`.
 """
 
 from __future__ import annotations
@@ -79,21 +81,34 @@ def _plausible(codes: list[int], n: int, rng) -> list[int]:
     return answers
 
 
+# goal-id suffixes of an approximation in words (its interval and its printed base)
+WORDS_GOALS = ("words_lo", "words_hi", "words_base")
+
+
+def _words_value(goal_id: str) -> str | None:
+    """The published id behind a goal of an approximation in words, else None."""
+    head, _, tail = goal_id.rpartition(":")
+    return head if tail in WORDS_GOALS else None
+
+
 def _solve_relaxing(cells, goals, relaxed: list[dict]) -> dict:
-    """Solve; while infeasible, drop the published value that the minimal conflict names (a
-    percentage or mean before a base N or a subgroup size), keep a dropped percentage as a soft
-    goal, and record it in ``relaxed``."""
+    """Solve; while infeasible, drop the published value that the minimal conflict names (an
+    approximation in words first, then a percentage or mean before a base N or a subgroup size),
+    keep a dropped percentage as a soft goal (a value in words keeps its own), and record it in
+    ``relaxed``."""
     while True:
         try:
             return solve(cells, goals)
         except Infeasible as err:
+            words = [w for w in map(_words_value, err.conflict) if w]
             values = [g for g in err.conflict if ":" not in g and not g.startswith("atom")]
-            if not values:
+            if not words and not values:
                 raise
-            victim = values[-1]
+            victim = words[-1] if words else values[-1]
             relaxed.append({"id": victim, "conflict": ";".join(err.conflict)})
             dropped = [g for g in goals if g.id == victim and isinstance(g, Percent)]
-            goals = [g for g in goals if g.id.split(":")[0] != victim]
+            goals = [g for g in goals
+                     if g.id.split(":")[0] != victim or isinstance(g, Near)]
             for g in dropped:  # keep it as a soft goal: as near the printed value as the rest allows
                 weights: dict = {}
                 for cell in g.denominator:
@@ -170,11 +185,43 @@ def routing_needs(variables: list[dict], targets: dict[str, list[dict]],
     return needs
 
 
+def spread_within_cuts(codes: list[int], targets: list[dict],
+                       at_least: list[tuple[str, list[int], int]], counts: dict[int, int]
+                       ) -> dict[int, int]:
+    """Counts per code with each group of codes that no target tells apart (e.g. 4 and 5 when
+    only 'agree' = 4-5 is printed) shared out in a gentle hump over the scale instead of as the
+    solver's corner left them; every published percentage, count and interval stays. Unchanged
+    where a mean or SD is published (they tell every code apart)."""
+    if any(t["statistic"] in ("mean", "sd") for t in targets):
+        return dict(counts)
+    sets = [set(t["codes"]) for t in targets if t["statistic"] in ("count", "percent", "words")]
+    sets += [set(routed) for _, routed, _ in at_least]
+    classes: dict[tuple, list[int]] = {}
+    for c in codes:
+        classes.setdefault(tuple(c in s for s in sets), []).append(c)
+    hump = {c: 1 + min(i, len(codes) - 1 - i) for i, c in enumerate(codes)}
+    out = dict(counts)
+    for members in classes.values():
+        total = sum(counts[c] for c in members)
+        if len(members) < 2 or total == 0:
+            continue
+        weight = sum(hump[c] for c in members)
+        exact = [Fraction(total * hump[c], weight) for c in members]
+        share = [int(e) for e in exact]
+        order = sorted(range(len(members)), key=lambda k: (-(exact[k] - share[k]), k))
+        for k in order[:total - sum(share)]:    # largest remainders, ties by code
+            share[k] += 1
+        out.update(zip(members, share))
+    return out
+
+
 def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codebook: dict,
                       rng, relaxed: list[dict] | None = None,
-                      at_least: list[tuple[str, list[int], int]] = ()) -> pd.Series:
+                      at_least: list[tuple[str, list[int], int]] = (),
+                      spread: bool = False) -> pd.Series:
     """Codes for one categorical/ordinal/binary variable (see the module docstring). Published
-    values that cannot hold together are dropped one by one and listed in ``relaxed``."""
+    values that cannot hold together are dropped one by one and listed in ``relaxed``. With
+    ``spread``, codes that no target tells apart share their count (:func:`spread_within_cuts`)."""
     codes = _scale(codebook, var)
     # only the columns a routing or subgroup names (masking the whole frame dominated the time)
     named = set().union(*(_names(e, frame.columns) for e in
@@ -207,6 +254,10 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         elif target["statistic"] == "percent":
             num = tuple((a, c) for a in inside for c in target.get("codes", [1]))
             goals.append(Percent(target["id"], num, den, target["value"], target["decimals"]))
+        elif target["statistic"] == "words":
+            num = tuple((a, c) for a in inside for c in target["codes"])
+            goals += words_goals(target, num, den)
+            continue
         elif target["statistic"] == "sd":
             pass  # met through the counts chosen by _with_sd
         elif target["statistic"] == "mean":
@@ -230,10 +281,36 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
     counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
+        if spread:
+            shared = spread_within_cuts(codes, targets, at_least,
+                                        {c: counts[(a, c)] for c in codes})
+            counts.update({(a, c): k for c, k in shared.items()})
         deal = [c for c in [*codes, NOT_ANSWERED] for _ in range(counts[(a, c)])]
         rng.shuffle(rows)
         result[rows] = deal
     return result
+
+
+def words_goals(target: dict, num: tuple, den: tuple) -> list:
+    """An approximation in words over cells: ``low <= 100 * sum(num) / sum(den) <= high`` as two
+    weighted totals (and its printed base, if any), with a soft goal at the printed value. The
+    goal ids end in :data:`WORDS_GOALS`, so that :func:`_solve_relaxing` drops them first."""
+    pid = target["id"]
+
+    def weights(percent) -> tuple[float, ...]:
+        w = dict.fromkeys(den, -float(percent))
+        for cell in num:
+            w[cell] = w.get(cell, 0.0) + 100.0
+        return tuple(w.values())
+
+    cells = tuple(dict.fromkeys((*den, *num)))
+    lo, hi = weights(target["low"]), weights(target["high"])
+    goals = [Total(f"{pid}:words_lo", cells, 0, np.inf, lo),
+             Total(f"{pid}:words_hi", cells, -np.inf, 0, hi),
+             Near(f"{pid}:words_near", cells, 0.0, weights(target["value"]))]
+    if target.get("base_min") is not None:
+        goals.append(Total(f"{pid}:words_base", den, target["base_min"], target["base_max"]))
+    return goals
 
 
 def _count_target(spec: dict, dataset: dict, codebook: dict) -> tuple[str, list[int]] | None:
@@ -251,19 +328,35 @@ def _count_target(spec: dict, dataset: dict, codebook: dict) -> tuple[str, list[
 def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.DataFrame,
                         codebook: dict) -> dict[str, list[dict]]:
     """The targets on each variable of ``dataset``: percentages and means (over the rows of their
-    ``where``), and counts of rows whose answer is in a set of codes; one per distinct spec."""
+    ``where``), counts of rows whose answer is in a set of codes, and approximations in words
+    (statistic ``words``: a percentage between ``low`` and ``high``); one per distinct spec."""
     rows = published.set_index("id")
     out: dict[str, list[dict]] = {}
     seen = set()
     for pid, spec in resolved.items():
         row = rows.loc[pid]
-        if spec.get("dataset") != dataset or row["approximate"] or pd.isna(row["value"]):
+        words = bool(row["approximate"]) and row["statistic"] == "percent" \
+            and pd.notna(row.get("words_min"))
+        if spec.get("dataset") != dataset or (row["approximate"] and not words) \
+                or pd.isna(row["value"]):
             continue
         target = {"id": pid, "statistic": row["statistic"], "value": Fraction(str(row["value"])),
                   "decimals": int(row["decimals"]), "codes": spec.get("codes", [1]),
                   "where": spec.get("where"),
                   "base_min": None if pd.isna(row["base_n_min"]) else int(row["base_n_min"]),
                   "base_max": None if pd.isna(row["base_n_max"]) else int(row["base_n_max"])}
+        if words:
+            if not spec.get("var"):
+                continue
+            var = spec["var"]
+            target.update(statistic="words", low=Fraction(repr(float(row["words_min"]))),
+                          high=Fraction(repr(float(row["words_max"]))))
+            key = (var, tuple(target["codes"]), target["where"], "words", target["low"],
+                   target["high"])
+            if key not in seen:
+                seen.add(key)
+                out.setdefault(var, []).append(target)
+            continue
         if row["statistic"] == "count":
             found = _count_target(spec, codebook["datasets"][dataset], codebook)
             if found is None:

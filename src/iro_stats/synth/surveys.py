@@ -8,9 +8,12 @@ into them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from .. import models
 from ..measures import LA_COLUMNS
 from . import joint, la_answers
 from .la_structure import build as build_skeleton
@@ -24,6 +27,8 @@ from .respondents import (
 )
 
 CATEGORICAL = ("categorical", "ordinal", "binary")
+# Table A.3's models (outcomes, predictors, published terms): the repository's spec by default.
+MODEL_SPEC = Path(__file__).resolve().parents[3] / "specs" / "models.yaml"
 # Table 6.1 prints 25 + 11 + 6 + 6 + 2 = 50 authorities but a total of 49 (and section 6.1 says
 # 49, with 1 to 9 enquiries each, 104 in all). One LA fewer with a single enquiry keeps the total,
 # the range and the 104 enquiries: 24 x 1, 11 x 2, 6 x 3, 6 x 4, then 7 and 9.
@@ -81,9 +86,11 @@ def _numeric(var: dict, n: int, rng, target: dict | None = None) -> np.ndarray:
 def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
                      published: pd.DataFrame, rng, relaxed: list[dict],
                      derived: dict | None = None,
-                     extra: dict[str, list[dict]] | None = None) -> pd.DataFrame:
+                     extra: dict[str, list[dict]] | None = None,
+                     spread: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Every codebook variable of ``dataset`` for the rows of ``base`` (ids, la_code, LA columns);
-    ``extra`` adds targets per variable (e.g. counts that LA-level values need)."""
+    ``extra`` adds targets per variable (e.g. counts that LA-level values need); the variables in
+    ``spread`` share each count over the codes no target tells apart."""
     spec = codebook["datasets"][dataset]
     frame = base.copy()
     targets = targets_by_variable(dataset, resolved, published, codebook)
@@ -101,7 +108,7 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
             frame = frame.copy()  # defragment: columns are added one at a time
         if var["kind"] in CATEGORICAL:
             frame[name] = generate_variable(frame, var, targets.get(name, []), codebook, rng,
-                                            relaxed, needs.get(name, []))
+                                            relaxed, needs.get(name, []), name in spread)
         elif var["kind"] in ("count", "continuous"):
             frame[name] = _numeric(var, len(frame), rng, numeric.get(name))
         elif var["kind"] == "text":
@@ -183,11 +190,33 @@ def _inspected_after(skeleton: pd.DataFrame, correlations: list[dict], rng) -> n
     return flags
 
 
+def _model_spec(model_spec) -> models.ModelSpec | None:
+    if model_spec is None or isinstance(model_spec, models.ModelSpec):
+        return model_spec
+    return models.load_spec(model_spec)
+
+
+def model_variables(spec: models.ModelSpec | None) -> frozenset[str]:
+    """The IRO items Table A.3's models use with more than two codes (outcomes and scored
+    predictors): generated with their counts spread over the codes no published value tells
+    apart, so that the models have a fine lattice of reachable coefficients."""
+    if spec is None:
+        return frozenset()
+    names = {m.outcome for m in spec.models.values()}
+    names |= {p.var for p in spec.predictors.values() if p.coding == "score"}
+    return frozenset(names)
+
+
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
-             seed: int, derived: dict | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+             seed: int, derived: dict | None = None,
+             model_spec: models.ModelSpec | str | Path | None = MODEL_SPEC
+             ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values that had to be
-    dropped because they conflict with others (``id, conflict``)."""
+    dropped because they conflict with others (``id, conflict``). With a models spec (default:
+    the repository's ``specs/models.yaml``) the models' items are spread over their codes
+    (:func:`model_variables`); ``None`` leaves them as the solver put them."""
     rng = np.random.default_rng(seed)
+    spec = _model_spec(model_spec)
     skeleton = build_skeleton(la_frame, published, rng)
     relaxed: list[dict] = []
     la_targets = la_answers.la_targets(resolved, published)
@@ -220,7 +249,9 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
         joined = _join_la(base, la)
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
                                            relaxed, (derived or {}).get(dataset),
-                                           extra.get(dataset))
+                                           extra.get(dataset),
+                                           model_variables(spec) if dataset == "iro" else
+                                           frozenset())
         for target in correlations:
             if target["dataset"] == dataset and not joint.calibrate_r(
                     frames[dataset], target["var"], target["with"], target["where"], target, rng):
