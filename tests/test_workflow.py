@@ -327,9 +327,10 @@ def test_disclosure_control_switched_on_for_synthetic_data(workflow_run, tmp_pat
     shutil.copytree(workflow_run, results)
     config = tmp_path / "disclosure.yaml"
     config.write_text(f"results: {results}\ndisclosure:\n  threshold: 5\n  apply: always\n")
-    targets = [f"{results}/tables/la_statistics.csv", f"{results}/published_vs_reproduced.csv"]
+    targets = [f"{results}/tables/la_statistics.csv", f"{results}/published_vs_reproduced.csv",
+               f"{results}/tables/t2_1.csv"]
     result = _snakemake(*targets, "--cores", "2", "--configfile", str(config),
-                        "--forcerun", "la_dataset", "reproduction")
+                        "--forcerun", "la_dataset", "reproduction", "tables")
     assert result.returncode == 0, result.stderr[-3000:]
     stats = pd.read_csv(results / "tables" / "la_statistics.csv")
     before = pd.read_csv(workflow_run / "tables" / "la_statistics.csv")
@@ -348,6 +349,17 @@ def test_disclosure_control_switched_on_for_synthetic_data(workflow_run, tmp_pat
             assert rest == 0 or rest >= 5, row.id
     comparison = pd.read_csv(results / "published_vs_reproduced.csv")
     assert comparison["note"].fillna("").str.startswith("suppressed").sum() >= hidden.sum()
+    suppressed = 0
+    for path in sorted((results / "tables").glob("t*.csv")):   # the report's tables
+        cells = pd.read_csv(path)
+        if "suppression" not in cells.columns:
+            continue
+        marked = cells["suppression"].fillna("") != ""
+        suppressed += int(marked.sum())
+        assert cells.loc[marked, "value"].isna().all(), path.name
+        visible = cells.loc[~marked, "count"].dropna()
+        assert ((visible == 0) | (visible >= 5)).all(), (path.name, visible[visible.between(1, 4)])
+    assert suppressed > 0
 
 
 def test_every_table_cell_and_model_accounts_for_every_row(workflow_run):
