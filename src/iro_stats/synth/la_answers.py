@@ -659,10 +659,10 @@ def _per_row(frame: pd.DataFrame, facts: pd.DataFrame, column: str, missing: flo
     return frame["la_code"].map(by_code).fillna(missing).to_numpy(float)
 
 
-def write_service_facts(frames: dict, facts: pd.DataFrame, codebook: dict, rng) -> None:
-    """Location, employed IROs and caseloads: every manager and the DCS of an authority answer its
-    planned value (-99 where it has none; -98 where the question is routed out); managers' other
-    duties: the first manager of an authority with other duties says yes, the others at random."""
+def write_location(frames: dict, facts: pd.DataFrame) -> None:
+    """Location of the service and the IROs it employs (in-house authorities only): every manager
+    and the DCS of an authority answer its planned value (-99 where it has none; -98 where the
+    question is routed out)."""
     for dataset, prefix in (("manager", "mgr"), ("dcs", "dcs")):
         frame = frames[dataset]
         location = _per_row(frame, facts, "location", NOT_ANSWERED)
@@ -671,6 +671,15 @@ def write_service_facts(frames: dict, facts: pd.DataFrame, codebook: dict, rng) 
         for column in EMPLOYMENT:
             value = _per_row(frame, facts, column, NOT_APPLICABLE)
             frame[f"{prefix}_{column}"] = np.where(in_house, value, NOT_APPLICABLE).astype(int)
+
+
+def write_service_facts(frames: dict, facts: pd.DataFrame, codebook: dict, rng) -> None:
+    """Location, employed IROs (:func:`write_location`) and caseloads: every manager and the DCS
+    of an authority answer its planned value; managers' other duties: the first manager of an
+    authority with other duties says yes, the others at random."""
+    write_location(frames, facts)
+    for dataset, prefix in (("manager", "mgr"), ("dcs", "dcs")):
+        frame = frames[dataset]
         frame[f"{prefix}_caseload_lac"] = _per_row(frame, facts, "caseload_lac", NOT_ANSWERED)
         cp = _per_row(frame, facts, "caseload_cp_incl", NOT_ANSWERED)
         frame[f"{prefix}_caseload_cp_incl"] = cp.astype(int)

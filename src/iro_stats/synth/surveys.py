@@ -1,6 +1,6 @@
 """The synthetic datasets: respondents placed in the LA skeleton, the authority-level values
 planned (:mod:`.la_answers`), then the answers generated and the authority-level values written
-into them.
+into them; Table A.3's models are calibrated last (:mod:`.table_a3`).
 
 ``generate`` returns one frame per codebook dataset with canonical variable names and SPSS codes
 (-99 not answered, -98 not applicable); writing them as .sav is :mod:`.sav`'s job.
@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import models
 from ..measures import LA_COLUMNS
-from . import joint, la_answers
+from . import joint, la_answers, table_a3
 from .la_structure import build as build_skeleton
 from .respondents import (
     NOT_ANSWERED,
@@ -213,8 +213,8 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
              ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values that had to be
     dropped because they conflict with others (``id, conflict``). With a models spec (default:
-    the repository's ``specs/models.yaml``) the models' items are spread over their codes
-    (:func:`model_variables`); ``None`` leaves them as the solver put them."""
+    the repository's ``specs/models.yaml``) Table A.3 is calibrated at the end (:mod:`.table_a3`);
+    ``None`` leaves it out."""
     rng = np.random.default_rng(seed)
     spec = _model_spec(model_spec)
     skeleton = build_skeleton(la_frame, published, rng)
@@ -257,6 +257,10 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
                     frames[dataset], target["var"], target["with"], target["where"], target, rng):
                 relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
     la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng, relaxed)
+    if spec is not None:      # Table A.3 last: the IRO answers, location and duties are final
+        conflicts = table_a3.calibrate(frames, facts, spec, published, resolved,
+                                       (derived or {}).get("iro"), rng)
+        relaxed += table_a3.relaxed_entries(conflicts, spec)
     attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
     attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
         attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
