@@ -75,7 +75,8 @@ def jobs_run(stdout: str) -> dict[str, int]:
     counts = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit() and parts[0] not in ("total", "job"):
+        if (len(parts) == 2 and parts[1].isdigit() and parts[0].isidentifier()
+                and parts[0] not in ("total", "job")):
             counts[parts[0]] = int(parts[1])
     return counts
 
