@@ -49,7 +49,7 @@ coefficients.round(4)
 # ## Final models: standardized coefficients
 
 # %%
-Image(filename=str(MODELS / "coefficients.png"))
+Image(filename=str(FIGURES / "ta_3_coefficients.png"))
 
 # %% [markdown]
 # ## Robustness

@@ -142,7 +142,7 @@ def _models(args: argparse.Namespace) -> None:
     frames = datasets.analysis_frames(ingest.read_frames(args.indir), specs["derived"],
                                       reference.load_la_frame(args.la_frame))
     paths = models.run(frames["iro"], args.models, args.published, args.outdir,
-                       replicates=args.replicates, seed=args.seed)
+                       replicates=args.replicates, seed=args.seed, figures=args.figures)
     print(f"Appendix B models: {len(paths)} outputs under {args.outdir}")
 
 
@@ -352,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     mod = commands.add_parser("models", help="fit the Appendix B models (Table A.3), their "
                               "robustness checks and SPSS syntax")
-    _required(mod, "indir", "la-frame", "specs", "models", "published", "outdir")
+    _required(mod, "indir", "la-frame", "specs", "models", "published", "outdir", "figures")
     mod.add_argument("--replicates", type=int, required=True, help="cluster bootstrap replicates")
     mod.add_argument("--seed", type=int, required=True)
     mod.set_defaults(func=_models)

@@ -895,10 +895,11 @@ def _write_model_data(iro: pd.DataFrame, spec: ModelSpec, path: Path) -> None:
 
 def run(iro: pd.DataFrame, spec_path: str | Path, published_path: str | Path,
         outdir: str | Path, *, replicates: int | None = None,
-        seed: int | None = None) -> dict[str, Path]:
+        seed: int | None = None, figures: str | Path | None = None) -> dict[str, Path]:
     """Fit the models of ``spec_path`` on the IRO frame (one row per IRO, user-missing codes as
     NaN, ``la_location`` joined) and write every output under ``outdir`` (``models/`` and
-    ``spss/``). Returns the written paths by name."""
+    ``spss/``), the coefficient plot in ``figures`` (default ``outdir/models``). Returns the
+    written paths by name."""
     from . import atomic, spss_syntax
     from .reference import load_published
 
@@ -915,8 +916,8 @@ def run(iro: pd.DataFrame, spec_path: str | Path, published_path: str | Path,
         "comparison": outdir / "models" / "published_comparison.csv",
         "table_csv": outdir / "models" / "table_a3.csv",
         "table_html": outdir / "models" / "table_a3.html",
-        "plot_png": outdir / "models" / "coefficients.png",
-        "plot_svg": outdir / "models" / "coefficients.svg",
+        "plot_png": Path(figures or outdir / "models") / "ta_3_coefficients.png",
+        "plot_svg": Path(figures or outdir / "models") / "ta_3_coefficients.svg",
         "robustness": outdir / "models" / "robustness.csv",
         "syntax": outdir / "spss" / "appendix_b.sps",
         "syntax_data": outdir / "spss" / "iro_models.sav",

@@ -21,9 +21,9 @@ rule models:
         table_csv=f"{RESULTS}/models/table_a3.csv",
         table_html=report(f"{RESULTS}/models/table_a3.html", caption="../report/table_a3.rst",
                           category="Appendix B"),
-        plot_png=report(f"{RESULTS}/models/coefficients.png",
+        plot_png=report(f"{config['figures']}/ta_3_coefficients.png",
                         caption="../report/coefficients.rst", category="Appendix B"),
-        plot_svg=f"{RESULTS}/models/coefficients.svg",
+        plot_svg=f"{config['figures']}/ta_3_coefficients.svg",
         robustness=f"{RESULTS}/models/robustness.csv",
         syntax=f"{RESULTS}/spss/appendix_b.sps",
         syntax_data=f"{RESULTS}/spss/iro_models.sav",
@@ -32,6 +32,7 @@ rule models:
         indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
         outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.coefficients)),
         replicates=0,  # the bootstrap runs in chunks (bootstrap.smk)
+        figures=lambda wildcards, output: os.path.dirname(output.plot_png),
         seed=config["seed"],
     threads: 1
     resources:
@@ -45,4 +46,5 @@ rule models:
         "{params.python} -m iro_stats models --indir {params.indir} --la-frame {input.la_frame}"
         " --specs {input.specs} --models {input.models} --published {input.published}"
         " --outdir {params.outdir} --replicates {params.replicates} --seed {params.seed}"
+        " --figures {params.figures}"
         " > {log} 2>&1"
