@@ -53,8 +53,16 @@ def _synthetic(args: argparse.Namespace) -> None:
     codebook = reference.load_codebook(args.codebook)
     specs = measures.load_specs(args.specs)
     resolved = measures.resolve(specs, published)
+    import time
+
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - start:5.1f} s] {message}", flush=True)
+
     frames, relaxed = surveys.generate(reference.load_la_frame(args.la_frame), codebook, resolved,
-                                       published, args.seed, specs["derived"])
+                                       published, args.seed, specs["derived"], args.models,
+                                       progress)
     if args.scale != 1:
         from .synth.scale import scale_frames
 
@@ -321,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "to the published values")
     _required(syn, "published", "codebook", "la-frame", "specs", "outdir", "relaxed-out")
     syn.add_argument("--seed", type=int, required=True)
+    syn.add_argument("--models", required=True, help="specs/models.yaml (Table A.3 calibration)")
     syn.add_argument("--scale", type=int, default=1, help="k-times larger surveys with the "
                      "same distributions (benchmarks)")
     syn.set_defaults(func=_synthetic)

@@ -12,9 +12,11 @@ rule synthetic_extracts:
         codebook=REFERENCE["codebook"],
         la_frame=REFERENCE["la_frame"],
         specs=config["specs"],
+        models="specs/models.yaml",
         code=pkg("reference", "measures", "rounding", "atomic", "la_dataset", "synth/__init__",
                  "synth/counts", "synth/joint", "synth/la_answers", "synth/la_structure",
-                 "synth/respondents", "synth/surveys", "synth/sav", "synth/scale"),
+                 "synth/respondents", "synth/surveys", "synth/sav", "synth/scale",
+                 "models", "synth/regression", "synth/table_a3"),
     output:
         sav=expand(f"{RESULTS}/synthetic/{{dataset}}.sav", dataset=SYNTHETIC_DATASETS),
         relaxed=f"{RESULTS}/audit/synthetic_relaxed.csv",
@@ -34,5 +36,6 @@ rule synthetic_extracts:
     shell:
         "{params.python} -m iro_stats synthetic --published {input.published}"
         " --codebook {input.codebook} --la-frame {input.la_frame} --specs {input.specs}"
+        " --models {input.models}"
         " --seed {params.seed} --scale {params.scale} --outdir {params.outdir} --relaxed-out {output.relaxed}"
         " > {log} 2>&1"

@@ -209,14 +209,16 @@ def model_variables(spec: models.ModelSpec | None) -> frozenset[str]:
 
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
              seed: int, derived: dict | None = None,
-             model_spec: models.ModelSpec | str | Path | None = MODEL_SPEC
-             ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+             model_spec: models.ModelSpec | str | Path | None = MODEL_SPEC,
+             progress=None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values that had to be
     dropped because they conflict with others (``id, conflict``). With a models spec (default:
     the repository's ``specs/models.yaml``) Table A.3 is calibrated at the end (:mod:`.table_a3`);
     ``None`` leaves it out."""
     rng = np.random.default_rng(seed)
     spec = _model_spec(model_spec)
+    say = progress or (lambda message: None)
+    say("responding authorities and LA-level plan")
     skeleton = build_skeleton(la_frame, published, rng)
     relaxed: list[dict] = []
     la_targets = la_answers.la_targets(resolved, published)
@@ -246,6 +248,7 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     frames = {}
     extra = la_answers.enquiry_targets(resolved, published, la_targets, ENQUIRIES_PER_LA, codebook)
     for dataset, base in bases.items():
+        say(f"{dataset}: {len(base)} rows")
         joined = _join_la(base, la)
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
                                            relaxed, (derived or {}).get(dataset),
@@ -256,8 +259,10 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
             if target["dataset"] == dataset and not joint.calibrate_r(
                     frames[dataset], target["var"], target["with"], target["where"], target, rng):
                 relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
+    say("LA-level answers written into their sources")
     la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng, relaxed)
     if spec is not None:      # Table A.3 last: the IRO answers, location and duties are final
+        say("Table A.3 calibration")
         conflicts = table_a3.calibrate(frames, facts, spec, published, resolved,
                                        (derived or {}).get("iro"), rng)
         relaxed += table_a3.relaxed_entries(conflicts, spec)
