@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iro_stats.measures import SpecError, coverage, derive, measure, resolve
+from iro_stats.measures import SpecError, coverage, derive, measure, resolve, where_mask
 
 # Ten respondents: a 5-point item with two missing answers, a binary item, a group.
 FRAME = pd.DataFrame({
@@ -104,3 +104,52 @@ def test_sum_of_counts_is_not_merged_as_codes():
     specs = {"blocks": {"t": {"dataset": "iro", "var": "q",
                               "values": {"a": {"codes": [1]}, "b": {"codes": [2]}}}}}
     assert "t.total" not in resolve(specs, published)
+
+
+# Subgroup conditions: the engine's evaluator against pandas' own (DataFrame.eval), on a frame
+# with every kind of column and missing values in each: numpy floats (a missing value compares
+# False, != True), nullable Float64 (compares NA, which and/or/not carry by Kleene's rules) and
+# text (missing is never equal).
+KINDS = pd.DataFrame({
+    "f": [1.0, 2.0, np.nan, 4.0, 1.0, np.nan],
+    "n": pd.array([1.0, None, 2.0, 0.0, None, 1.0], dtype="Float64"),
+    "s": pd.Series(["a", "b", None, "a", "c", None], dtype="str"),
+})
+CONDITIONS = [
+    "f == 1", "f != 1", "1 == f", "f > 1", "f >= 2", "f < 4", "f <= 1", "2 < f",
+    "n == 1", "n != 1", "n > 0", "~(n == 1)", "not n == 1", "n in [1, 2]", "n not in [1]",
+    "f in [1, 4]", "f not in [1, 4]", "s == 'a'", "s != 'a'", "s in ['a', 'b']",
+    "s not in ['a']", "f.isna()", "f.notna()", "n.isna()", "s.isna()", "s.notna()",
+    "f == 1 and n == 1", "f == 1 or n == 1", "n == 1 or f > 1", "n != 1 and f > 0",
+    "(f == 1) & (s == 'a')", "(n == 0) | (s == 'c')", "~((n == 1) | (f == 4))",
+    "not (n == 1 and s == 'a')", "f > 0 and n.notna() and s != 'b'", "f == -1 or n == -1.0",
+]
+
+
+@pytest.mark.parametrize("where", CONDITIONS)
+def test_subgroup_conditions_select_the_rows_pandas_selects(where):
+    expected = KINDS.eval(where).fillna(False).astype(bool).to_numpy()
+    assert where_mask(KINDS, where).tolist() == expected.tolist()
+    # and a measurement on the subgroup has pandas' base
+    m = measure(KINDS, "count", {"where": where})
+    assert (m.value, m.outside) == (expected.sum(), len(KINDS) - expected.sum())
+
+
+def test_every_subgroup_of_the_specs_selects_the_rows_pandas_selects(synthetic):
+    from iro_stats.measures import Columns
+
+    columns = {name: Columns(frame) for name, frame in synthetic["analysis"].items()}
+    checked = 0
+    for spec in synthetic["resolved"].values():
+        if spec.get("where"):
+            frame = synthetic["analysis"][spec["dataset"]]
+            expected = frame.eval(spec["where"]).fillna(False).astype(bool).to_numpy()
+            assert (columns[spec["dataset"]].mask(spec["where"]) == expected).all(), spec
+            checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("where", ["f ==", "f == g", "f < 1 < 2", "f == n", "len(f) > 1"])
+def test_a_condition_the_engine_cannot_evaluate_is_an_error(where):
+    with pytest.raises(SpecError, match="where"):
+        where_mask(KINDS, where)

@@ -17,12 +17,13 @@ over valid answers. Every measurement reports its base N and the rows it exclude
 
 from __future__ import annotations
 
+import ast
 import math
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import la_dataset
@@ -83,52 +84,188 @@ def derive(frame: pd.DataFrame, definitions: dict) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the engine
 
 
-def _exact_mean(values: pd.Series) -> Fraction | float:
-    if (values == values.round()).all():
+def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
+    """``string``, ``nullable`` (pandas extension numeric: missing compares as NA) or ``numeric``
+    (numpy float: missing compares as False, ``!=`` as True) per column."""
+    kinds = {}
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_string_dtype(dtype) or dtype == object:
+            kinds[name] = "string"
+        elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            kinds[name] = "nullable"
+        else:
+            kinds[name] = "numeric"
+    return kinds
+
+
+class Columns:
+    """One analysis frame as the engine reads it: each column once as a numpy array (numbers as
+    float64 with NaN for missing, text as objects) and each subgroup's rows once per condition.
+    Measuring several hundred values on a frame costs array operations, not pandas calls."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.n = len(frame)
+        self.kinds = column_kinds(frame)
+        self._arrays: dict[str, np.ndarray] = {}
+        self._missing: dict[str, np.ndarray] = {}
+        self._masks: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            if name not in self.kinds:
+                raise SpecError(f"unknown variable {name}")
+            series = self.frame[name]
+            if self.kinds[name] == "string":
+                self._arrays[name] = series.to_numpy(dtype=object, na_value=None)
+            else:
+                self._arrays[name] = series.to_numpy(dtype="float64", na_value=np.nan)
+        return self._arrays[name]
+
+    def missing(self, name: str) -> np.ndarray:
+        if name not in self._missing:
+            values = self[name]
+            self._missing[name] = (np.equal(values, None) if values.dtype == object
+                                   else np.isnan(values))
+        return self._missing[name]
+
+    def mask(self, where: str) -> np.ndarray:
+        """Rows meeting a subgroup condition, as ``DataFrame.eval(where)`` selects them (a
+        missing result not selected); see :func:`where_mask`."""
+        if where not in self._masks:
+            try:
+                tree = ast.parse(where.strip(), mode="eval").body
+            except SyntaxError as exc:
+                raise SpecError(f"where {where!r}: not a pandas query ({exc.msg})") from None
+            true, _ = _condition(tree, self, where)
+            self._masks[where] = true
+        return self._masks[where]
+
+
+_OPERATORS = {ast.Eq: np.equal, ast.NotEq: np.not_equal, ast.Lt: np.less, ast.LtE: np.less_equal,
+              ast.Gt: np.greater, ast.GtE: np.greater_equal}
+_FLIPPED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE,
+            ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+
+
+def _condition(node: ast.AST, data: Columns, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """A condition in three-valued logic, as pandas evaluates it: (rows where it is true, rows
+    where it is false); rows in neither are NA (a comparison with a missing nullable value),
+    combined by Kleene's rules under and, or and not."""
+    if isinstance(node, ast.BoolOp) or (isinstance(node, ast.BinOp) and isinstance(
+            node.op, (ast.BitAnd, ast.BitOr))):
+        is_and = isinstance(node.op, (ast.And, ast.BitAnd))
+        values = node.values if isinstance(node, ast.BoolOp) else [node.left, node.right]
+        true, false = _condition(values[0], data, where)
+        for value in values[1:]:
+            t, f = _condition(value, data, where)
+            true, false = (true & t, false | f) if is_and else (true | t, false & f)
+        return true, false
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert)):
+        true, false = _condition(node.operand, data, where)
+        return false, true
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args
+            and node.func.attr in ("isna", "isnull", "notna", "notnull")):
+        missing = data.missing(_name(node.func.value, data, where))
+        return (missing, ~missing) if node.func.attr in ("isna", "isnull") else (~missing, missing)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        left, op, right = node.left, node.ops[0], node.comparators[0]
+        if isinstance(op, (ast.In, ast.NotIn)):   # isin: a missing value is in no list
+            name = _name(left, data, where)
+            if not isinstance(right, (ast.List, ast.Tuple, ast.Set)):
+                raise SpecError(f"where {where!r}: 'in' needs a list of values")
+            listed = {_constant(e, where) for e in right.elts}
+            values = data[name]
+            hit = (np.fromiter((v in listed for v in values), bool, len(values))
+                   if values.dtype == object else np.isin(values, list(listed)))
+            return (hit, ~hit) if isinstance(op, ast.In) else (~hit, hit)
+        if not isinstance(left, ast.Name):
+            left, right, op = right, left, _FLIPPED[type(op)]()
+        name = _name(left, data, where)
+        with np.errstate(invalid="ignore"):
+            result = np.asarray(_OPERATORS[type(op)](data[name], _constant(right, where)),
+                                dtype=bool)
+        if data.kinds[name] == "nullable":   # NA where the value is missing
+            known = ~data.missing(name)
+            return result & known, ~result & known
+        return result, ~result
+    raise SpecError(f"where {where!r}: cannot evaluate {ast.unparse(node)!r}")
+
+
+def _name(node: ast.AST, data: Columns, where: str) -> str:
+    if not isinstance(node, ast.Name) or node.id not in data.kinds:
+        raise SpecError(f"where {where!r}: {ast.unparse(node)!r} is not a variable of the frame")
+    return node.id
+
+
+def _constant(node: ast.AST, where: str):
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise SpecError(f"where {where!r}: {ast.unparse(node)!r} is not a constant") from None
+
+
+def where_mask(frame: pd.DataFrame | Columns, where: str) -> np.ndarray:
+    """Rows meeting a subgroup condition written as a pandas query (comparisons of a variable
+    with a constant, ``in`` / ``not in`` a list, ``.isna()`` / ``.notna()``, ``and`` / ``or`` /
+    ``not`` or ``&`` / ``|`` / ``~``), selecting the rows ``frame.eval(where)`` makes true."""
+    return as_columns(frame).mask(where)
+
+
+def as_columns(frame: pd.DataFrame | Columns) -> Columns:
+    return frame if isinstance(frame, Columns) else Columns(frame)
+
+
+def _exact_mean(values: np.ndarray) -> Fraction | float:
+    if np.all(values == np.round(values)):
         return Fraction(int(values.sum()), len(values))
     return float(values.mean())
 
 
-def where_mask(frame: pd.DataFrame, where: str) -> pd.Series:
-    """Rows meeting a subgroup condition (a pandas query), evaluated on the columns it names
-    only (``DataFrame.query`` would resolve every column of the frame)."""
-    names = [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", where) if n in frame.columns]
-    return frame[names].eval(where).fillna(False).astype(bool)
-
-
-def measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
-    """Compute one statistic on ``frame`` as ``spec`` says (see the module docstring)."""
-    rows = len(frame)
+def measure(frame: pd.DataFrame | Columns, statistic: str, spec: dict) -> Measurement:
+    """Compute one statistic on ``frame`` as ``spec`` says (see the module docstring). Pass a
+    :class:`Columns` to measure many values on one frame."""
+    data = as_columns(frame)
+    rows = slice(None)
     if spec.get("where"):
-        frame = frame[where_mask(frame, spec["where"])]
-    m = _measure(frame, statistic, spec)
-    return Measurement(m.value, m.base_n, m.excluded, rows - len(frame))
+        rows = data.mask(spec["where"])
+    m = _measure(data, rows, statistic, spec)
+    in_group = data.n if isinstance(rows, slice) else int(rows.sum())
+    return Measurement(m.value, m.base_n, m.excluded, data.n - in_group)
 
 
-def _measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
+def _measure(data: Columns, rows, statistic: str, spec: dict) -> Measurement:
+    n = data.n if isinstance(rows, slice) else int(rows.sum())
     if statistic == "count":
         how = spec.get("count", "rows")
         if how == "rows":
-            return Measurement(len(frame), len(frame), 0)
+            return Measurement(n, n, 0)
+        name = how.removeprefix("max:").removeprefix("distinct:")
+        values = data[name][rows][~data.missing(name)[rows]]
         if how.startswith("max:"):
-            values = frame[how.removeprefix("max:")].dropna()
-            return Measurement(int(values.max()), len(values), len(frame) - len(values))
-        distinct = frame[how.removeprefix("distinct:")].dropna()
-        return Measurement(distinct.nunique(), len(distinct), len(frame) - len(distinct))
+            return Measurement(int(values.max()), len(values), n - len(values))
+        return Measurement(len(set(values.tolist())), len(values), n - len(values))
     var = spec["var"]
     if statistic in ("r", "p"):
-        from scipy import stats
+        from scipy import special
 
-        pair = frame[[var, spec["with"]]].astype(float).dropna()
-        result = stats.pearsonr(pair[var], pair[spec["with"]])
-        value = float(result.statistic if statistic == "r" else result.pvalue)
-        return Measurement(value, len(pair), len(frame) - len(pair))
-    valid = frame[var].dropna().astype(float)
-    excluded = len(frame) - len(valid)
+        other = spec["with"]
+        both = ~(data.missing(var) | data.missing(other))[rows]
+        x, y = data[var][rows][both], data[other][rows][both]
+        pairs = len(x)
+        r = float(np.corrcoef(x, y)[0, 1])
+        if statistic == "r":
+            value = r
+        else:   # two-sided p of Pearson's r: t = r sqrt((n-2)/(1-r^2)) on n-2 df
+            t = abs(r) * math.sqrt((pairs - 2) / max(1 - r * r, 1e-300))
+            value = float(2 * special.stdtr(pairs - 2, -t))
+        return Measurement(value, pairs, n - pairs)
+    valid = data[var][rows][~data.missing(var)[rows]].astype(float)
+    excluded = n - len(valid)
     if len(valid) == 0:
         raise SpecError(f"{var}: no valid answers in the base of this statistic")
     if statistic == "percent":
-        hits = int(valid.isin(spec.get("codes", [1])).sum())
+        hits = int(np.isin(valid, spec.get("codes", [1])).sum())
         return Measurement(Fraction(100 * hits, len(valid)), len(valid), excluded)
     if statistic == "mean":
         return Measurement(_exact_mean(valid), len(valid), excluded)
@@ -136,7 +273,7 @@ def _measure(frame: pd.DataFrame, statistic: str, spec: dict) -> Measurement:
         if len(valid) < 2:
             raise SpecError(f"{var}: an SD needs two valid answers")
         mean = valid.mean()
-        return Measurement(math.sqrt(((valid - mean) ** 2).sum() / (len(valid) - 1)),
+        return Measurement(math.sqrt(float(((valid - mean) ** 2).sum()) / (len(valid) - 1)),
                            len(valid), excluded)
     if statistic == "range":
         return Measurement((float(valid.min()), float(valid.max())), len(valid), excluded)

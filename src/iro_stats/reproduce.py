@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .measures import measure
+from .measures import Columns, as_columns, measure
 from .rounding import prints_as
 
 
@@ -42,10 +42,11 @@ def _matches(row, m) -> bool:
     return True
 
 
-def reproduce(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
+def reproduce(frames: dict[str, pd.DataFrame | Columns], resolved: dict[str, dict],
               published: pd.DataFrame, pending: dict[str, str]) -> pd.DataFrame:
     """Measure every published value that has a spec on ``frames`` (see
     :func:`iro_stats.datasets.analysis_frames`)."""
+    frames = {name: as_columns(frame) for name, frame in frames.items()}
     rows = []
     for row in published.itertuples():
         out = {"id": row.id, "statistic": row.statistic,

@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import IroStatsError
+from .measures import column_kinds
 
 ANALYSIS_DATASETS = ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la")
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
@@ -52,20 +53,6 @@ class SyntaxExportError(IroStatsError):
 _COMPARE = {ast.Eq: "=", ast.NotEq: "~=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE,
          ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
-
-
-def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
-    """``string``, ``nullable`` (pandas extension numeric: missing compares as NA) or ``numeric``
-    (numpy float: missing compares as False, ``!=`` as True) per column."""
-    kinds = {}
-    for name, dtype in frame.dtypes.items():
-        if pd.api.types.is_string_dtype(dtype) or dtype == object:
-            kinds[name] = "string"
-        elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
-            kinds[name] = "nullable"
-        else:
-            kinds[name] = "numeric"
-    return kinds
 
 
 def _constant(node: ast.AST, where: str) -> str:

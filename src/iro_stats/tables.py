@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from .intervals import mean_interval, wilson
-from .measures import SpecError, measure
+from .measures import Columns, SpecError, measure
 from .reference import parse_yaml
 from .reproduce import reproduce
 from .rounding import round_half_up
@@ -70,6 +70,10 @@ class Context:
     resolved: dict[str, dict]
     pending: dict[str, str] = field(default_factory=dict)
     populations: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, Columns] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.columns = {name: Columns(frame) for name, frame in self.frames.items()}
 
 
 def load_layouts(path: str | Path, section: str) -> dict[str, dict]:
@@ -149,7 +153,7 @@ def _display(value, statistic: str, decimals: int) -> str:
 
 def measure_cell(ctx: Context, statistic: str, spec: dict, decimals: int | None = None) -> dict:
     """One statistic on one spec: exact value, display, count, base, exclusions and interval."""
-    frame = ctx.frames[spec["dataset"]]
+    frame = ctx.columns[spec["dataset"]]
     decimals = DECIMALS.get(statistic, 2) if decimals is None else decimals
     out = {"statistic": statistic, "dataset": spec["dataset"], "var": spec.get("var"),
            "codes": " ".join(str(c) for c in spec.get("codes", [])) if statistic == "percent"
@@ -333,7 +337,7 @@ def compare(cells: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     if not ids:
         return out
     chosen = ctx.published[ctx.published["id"].isin(ids)]
-    judged = reproduce(ctx.frames, ctx.resolved, chosen, ctx.pending).set_index("id")
+    judged = reproduce(ctx.columns, ctx.resolved, chosen, ctx.pending).set_index("id")
     rows = chosen.set_index("id")
     for i, pid in out["published_id"].items():
         if pd.isna(pid):
