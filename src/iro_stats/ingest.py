@@ -99,6 +99,10 @@ def write(frames: dict[str, pd.DataFrame], reports: list[Report], outdir: str | 
 
 
 def read_frames(indir: str | Path) -> dict[str, pd.DataFrame]:
-    """The validated frames written by :func:`write`."""
+    """The validated frames written by :func:`write`, without their value labels (they stay in
+    the files' metadata; pandas would deep-copy them with every operation on a frame)."""
     indir = Path(indir)
-    return {d: pd.read_parquet(indir / f"{d}.parquet") for d in DATASETS}
+    frames = {d: pd.read_parquet(indir / f"{d}.parquet") for d in DATASETS}
+    for frame in frames.values():
+        frame.attrs = {}
+    return frames

@@ -103,94 +103,129 @@ COLUMNS = {
 }
 
 
-def _by_la(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
-    """Rows with an LA code, sorted so that the first row of each LA is the lowest respondent id."""
-    return frame[frame["la_code"].notna()].sort_values(["la_code", id_column])
+def _positions(frame: pd.DataFrame, index: dict[str, int]) -> np.ndarray:
+    """Each row's position in the LA frame, -1 for a row without an LA code."""
+    codes = frame["la_code"].to_numpy(dtype=object, na_value=None)
+    return np.fromiter((index.get(c, -1) for c in codes), dtype=np.int64, count=len(codes))
 
 
-def _first_valid(frame: pd.DataFrame, id_column: str, var: str) -> pd.Series:
-    rows = _by_la(frame, id_column)[["la_code", var]].dropna()
-    return rows.groupby("la_code")[var].first()
+def _values(frame: pd.DataFrame, var: str) -> np.ndarray:
+    return frame[var].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _any_yes(parts: list[pd.Series]) -> pd.Series:
+def _count(where: np.ndarray, n_las: int) -> np.ndarray:
+    """Per LA: how many rows (positions ``where``) it has."""
+    return np.bincount(where[where >= 0], minlength=n_las)
+
+
+class _Rows:
+    """A survey's rows by LA: positions, and the order in which answers are taken (by LA, then
+    by respondent id, so that the first row of each LA is its lowest id)."""
+
+    def __init__(self, frame: pd.DataFrame, id_column: str | None, index: dict[str, int]):
+        self.frame, self.n_las = frame, len(index)
+        self.pos = _positions(frame, index)
+        order = np.arange(len(frame))
+        if id_column is not None:
+            order = np.argsort(frame[id_column].to_numpy(dtype=object), kind="stable")
+        self.order = order[np.argsort(self.pos[order], kind="stable")]
+
+    def first_valid(self, var: str) -> np.ndarray:
+        """Per LA: the first valid answer in id order, else missing."""
+        values, pos = _values(self.frame, var)[self.order], self.pos[self.order]
+        keep = ~np.isnan(values) & (pos >= 0)
+        las, first = np.unique(pos[keep], return_index=True)
+        out = np.full(self.n_las, np.nan)
+        out[las] = values[keep][first]
+        return out
+
+    def any_yes(self, var: str) -> np.ndarray:
+        """Per LA: 1 if any respondent answered 1, 0 if some answered and none 1, else missing."""
+        values = _values(self.frame, var)
+        answered = _count(np.where(np.isnan(values), -1, self.pos), self.n_las) > 0
+        yes = _count(np.where(values == 1, self.pos, -1), self.n_las) > 0
+        return np.where(answered, yes.astype(float), np.nan)
+
+
+def _any_yes(parts: list[np.ndarray]) -> np.ndarray:
     """Per LA: 1 if any source has a 1, 0 if any has a valid answer and none a 1, else missing."""
-    joined = pd.concat(parts, axis=1)
-    answered = joined.notna().any(axis=1)
-    return (joined == 1).any(axis=1).astype(float).where(answered)
+    joined = np.column_stack(parts)
+    answered = (~np.isnan(joined)).any(axis=1)
+    return np.where(answered, (joined == 1).any(axis=1).astype(float), np.nan)
 
 
 def build(frames: dict[str, pd.DataFrame], la_frame: pd.DataFrame) -> pd.DataFrame:
     """The LA dataset (see the module docstring) from analysis frames and the LA frame."""
-    known = set(la_frame["la_code"])
+    codes = la_frame["la_code"].tolist()
+    index = {code: i for i, code in enumerate(codes)}
     for name, frame in frames.items():
-        unknown = sorted(set(frame["la_code"].dropna()) - known)
+        unknown = sorted({c for c in frame["la_code"].to_numpy(dtype=object, na_value=None)
+                          if c is not None and c not in index})
         if unknown:
             raise IroStatsError(f"{name}: la_code values not in the LA frame: {unknown[:10]}")
-    la = la_frame[["la_code", "la_type"]].set_index("la_code")
-    attributes = frames["la_attributes"].set_index("la_code")
+    n = len(codes)
+    la: dict[str, np.ndarray] = {}
+    attributes = frames["la_attributes"]
+    at = _positions(attributes, index)
     for column in ("ofsted_lac", "ofsted_after_apr2011", "lac_2012"):
-        la[column] = attributes[column].reindex(la.index).astype(float)
-    la["ofsted_2level"] = la["ofsted_lac"].map(OFSTED_2LEVEL).astype(float)
+        la[column] = np.full(n, np.nan)
+        la[column][at[at >= 0]] = _values(attributes, column)[at >= 0]
+    la["ofsted_2level"] = np.array([OFSTED_2LEVEL.get(r, np.nan) for r in la["ofsted_lac"]])
 
-    iro, mgr, dcs = frames["iro"], frames["manager"], frames["dcs"]
-    for survey, frame in (("iro", iro), ("manager", mgr), ("dcs", dcs)):
-        la[f"n_{survey}"] = frame["la_code"].value_counts().reindex(la.index, fill_value=0)
+    iro = _Rows(frames["iro"], "iro_id", index)
+    mgr = _Rows(frames["manager"], "mgr_id", index)
+    dcs = _Rows(frames["dcs"], "dcs_id", index)
+    for survey, rows in (("iro", iro), ("manager", mgr), ("dcs", dcs)):
+        la[f"n_{survey}"] = _count(rows.pos, n)
         la[f"responded_{survey}"] = (la[f"n_{survey}"] > 0).astype(int)
-    la["n_surveys"] = la[["responded_iro", "responded_manager", "responded_dcs"]].sum(axis=1)
+    la["n_surveys"] = la["responded_iro"] + la["responded_manager"] + la["responded_dcs"]
     la["responded"] = (la["n_surveys"] > 0).astype(int)
     la["all_three"] = (la["n_surveys"] == 3).astype(int)
     la["single_respondent"] = ((la["n_iro"] + la["n_manager"] + la["n_dcs"]) == 1).astype(int)
 
     enquiries = frames["cafcass_enquiry"]
-    la["n_enquiries"] = enquiries["la_code"].value_counts().reindex(la.index, fill_value=0)
+    at = _positions(enquiries, index)
+    la["n_enquiries"] = _count(at, n)
     la["any_enquiry"] = (la["n_enquiries"] > 0).astype(int)
-    placement = enquiries.loc[enquiries["enq_concern_placement"] == 1, "la_code"]
-    la["n_placement_enquiries"] = placement.value_counts().reindex(la.index, fill_value=0)
-    referrals = frames["cafcass_referral"].dropna(subset=["la_code"])
-    la["n_referral_cases"] = (referrals.groupby("la_code")["ref_case_id"].nunique()
-                              .reindex(la.index, fill_value=0))
+    la["n_placement_enquiries"] = _count(
+        np.where(_values(enquiries, "enq_concern_placement") == 1, at, -1), n)
+    referrals = frames["cafcass_referral"]
+    cases = set(zip(_positions(referrals, index).tolist(), referrals["ref_case_id"].tolist()))
+    la["n_referral_cases"] = _count(np.array([p for p, case in cases if not pd.isna(case)],
+                                             dtype=np.int64), n)
 
     for column, (mgr_var, dcs_var) in FIRST_VALID.items():
-        from_mgr = _first_valid(mgr, "mgr_id", mgr_var).reindex(la.index)
-        value = from_mgr
+        value = mgr.first_valid(mgr_var)
         if dcs_var is not None:
-            value = from_mgr.fillna(_first_valid(dcs, "dcs_id", dcs_var).reindex(la.index))
-        la[column] = value.astype(float)
-    dcs_location = _first_valid(dcs, "dcs_id", "dcs_location").reindex(la.index)
-    mgr_location = _first_valid(mgr, "mgr_id", "mgr_location").reindex(la.index)
-    both = mgr_location.notna() & dcs_location.notna()
-    la["location_sources_disagree"] = (mgr_location != dcs_location).astype(float).where(both)
-    la["in_house"] = np.select([la["location"].isin(IN_HOUSE), la["location"].isin(OUTSOURCED)],
-                               [1.0, 0.0], np.nan)
+            value = np.where(np.isnan(value), dcs.first_valid(dcs_var), value)
+        la[column] = value
+    dcs_location, mgr_location = dcs.first_valid("dcs_location"), mgr.first_valid("mgr_location")
+    both = ~np.isnan(mgr_location) & ~np.isnan(dcs_location)
+    la["location_sources_disagree"] = np.where(both, (mgr_location != dcs_location) * 1.0, np.nan)
+    la["in_house"] = np.select([np.isin(la["location"], IN_HOUSE),
+                                np.isin(la["location"], OUTSOURCED)], [1.0, 0.0], np.nan)
     for column in ("emp_own", "emp_sessional", "emp_agency"):
-        la[column] = la[column].where(la["in_house"] == 1)
-    la["caseload_total"] = la["caseload_total"].where(la["caseload_cp_incl"] == 1)
-    la["caseload_above_limit"] = (la["caseload_lac"] > CASELOAD_LIMIT).astype(float).where(
-        la["caseload_lac"].notna())
+        la[column] = np.where(la["in_house"] == 1, la[column], np.nan)
+    la["caseload_total"] = np.where(la["caseload_cp_incl"] == 1, la["caseload_total"], np.nan)
+    la["caseload_above_limit"] = np.where(np.isnan(la["caseload_lac"]), np.nan,
+                                          (la["caseload_lac"] > CASELOAD_LIMIT) * 1.0)
 
     for column, (dcs_var, iro_var) in ANY_YES.items():
-        la[column] = _any_yes([_per_la_any(dcs, dcs_var, la.index),
-                               _per_la_any(iro, iro_var, la.index)])
+        la[column] = _any_yes([dcs.any_yes(dcs_var), iro.any_yes(iro_var)])
     for column in ANY_YES:   # a duty not expected at all counts as not undertaken
         if column != "nonduties":
-            la[column] = la[column].mask(la["nonduties"] == 0, 0.0)
-    la["mgr_other_duties"] = _per_la_any(mgr, "mgr_other_duties", la.index)
-    la["protocol"] = _any_yes([_per_la_any(iro, "iro_protocol_aware", la.index),
-                               _per_la_any(mgr, "mgr_protocol_aware", la.index)])
-    return la.reset_index()[list(COLUMNS)]
-
-
-def _per_la_any(frame: pd.DataFrame, var: str, index: pd.Index) -> pd.Series:
-    """Per LA: 1 if any respondent answered 1, 0 if some answered and none 1, else missing."""
-    rows = frame[frame["la_code"].notna()]
-    answered = rows[var].notna().groupby(rows["la_code"]).any()
-    yes = (rows[var] == 1).groupby(rows["la_code"]).any()
-    return yes.astype(float).where(answered).reindex(index)
+            la[column] = np.where(la["nonduties"] == 0, 0.0, la[column])
+    la["mgr_other_duties"] = mgr.any_yes("mgr_other_duties")
+    la["protocol"] = _any_yes([iro.any_yes("iro_protocol_aware"),
+                               mgr.any_yes("mgr_protocol_aware")])
+    out = la_frame[["la_code", "la_type"]].reset_index(drop=True)
+    return pd.concat([out, pd.DataFrame(la)], axis=1)[list(COLUMNS)]
 
 
 def attach(frame: pd.DataFrame, la: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """Respondent rows with LA-level columns joined on la_code, renamed as ``columns`` says
     (e.g. ``{"location": "la_location"}`` for the models); rows without an LA get missing."""
-    joined = la.set_index("la_code")[list(columns)].rename(columns=columns)
-    return frame.join(joined, on="la_code")
+    pos = _positions(frame, {code: i for i, code in enumerate(la["la_code"].tolist())})
+    joined = la[list(columns)].take(np.maximum(pos, 0)).set_axis(frame.index)
+    joined.loc[pos < 0] = np.nan
+    return pd.concat([frame, joined.rename(columns=columns)], axis=1)

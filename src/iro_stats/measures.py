@@ -112,14 +112,14 @@ class Columns:
         self._masks: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
+        if not self._arrays:   # every number column at once: one conversion, not one per column
+            numbers = [c for c, kind in self.kinds.items() if kind != "string"]
+            block = self.frame[numbers].to_numpy(dtype="float64", na_value=np.nan)
+            self._arrays.update(zip(numbers, block.T.copy()))
         if name not in self._arrays:
-            if name not in self.kinds:
+            if self.kinds.get(name) != "string":
                 raise SpecError(f"unknown variable {name}")
-            series = self.frame[name]
-            if self.kinds[name] == "string":
-                self._arrays[name] = series.to_numpy(dtype=object, na_value=None)
-            else:
-                self._arrays[name] = series.to_numpy(dtype="float64", na_value=np.nan)
+            self._arrays[name] = self.frame[name].to_numpy(dtype=object, na_value=None)
         return self._arrays[name]
 
     def missing(self, name: str) -> np.ndarray:

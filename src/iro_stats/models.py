@@ -251,13 +251,15 @@ class Design:
         return [j for j, t in enumerate(self.terms) if t.predictor in keep]
 
 
-def _numeric(frame: pd.DataFrame, var: str, model: str) -> pd.Series:
+def _numeric(frame: pd.DataFrame, var: str, model: str) -> np.ndarray:
     column = frame[var]
     try:
-        return pd.to_numeric(column, errors="raise").astype("float64")
+        if not pd.api.types.is_numeric_dtype(column):
+            column = pd.to_numeric(column, errors="raise")
+        return column.to_numpy(dtype="float64", na_value=np.nan)
     except (TypeError, ValueError):
         raise ModelSpecError(f"{model}: variable {var} is not numeric "
-                             f"(dtype {column.dtype}); convert codes before modelling") from None
+                             f"(dtype {frame[var].dtype}); convert codes before modelling") from None
 
 
 def design(frame: pd.DataFrame, spec: ModelSpec, model: str,
@@ -274,44 +276,47 @@ def design(frame: pd.DataFrame, spec: ModelSpec, model: str,
                              f"(named in the models spec)")
     y_all = _numeric(frame, m.outcome, model)
     # per variable: the rows it excludes (a dummy set with a `missing` dummy excludes none)
-    excluding = {m.outcome: y_all.isna()}
-    rows = [{"variable": m.outcome, "role": "outcome", "missing": int(y_all.isna().sum()),
+    excluding = {m.outcome: np.isnan(y_all)}
+    rows = [{"variable": m.outcome, "role": "outcome", "missing": int(np.isnan(y_all).sum()),
              "kept_as_category": False}]
-    columns: dict[str, pd.Series] = {}
+    columns: dict[str, np.ndarray] = {}
     for p in chosen:
         values = _numeric(frame, p.var, model)
+        missing = np.isnan(values)
         rows.append({"variable": p.var, "role": f"predictor {p.name}",
-                     "missing": int(values.isna().sum()), "kept_as_category": p.keeps_missing})
-        excluding[p.var] = values.isna() & (not p.keeps_missing)
+                     "missing": int(missing.sum()), "kept_as_category": p.keeps_missing})
+        excluding[p.var] = missing & (not p.keeps_missing)
         if p.coding == "score":
             columns[p.terms[0].name] = values
             continue
         known = set(p.reference) | {c for t in p.terms for c in t.codes}
-        stray = sorted(float(v) for v in set(values.dropna().unique()) - known)
+        stray = sorted(set(values[~missing].tolist()) - known)
         if stray:
             shown = ", ".join(f"{v:g}" for v in stray)
             raise ModelSpecError(f"{model}: {p.var} has code(s) [{shown}] that neither a dummy "
                                  f"nor the reference of predictor {p.name} covers")
         for t in p.terms:
-            columns[t.name] = (values.isna() if t.missing else values.isin(t.codes)).astype(float)
+            columns[t.name] = (missing if t.missing else np.isin(values, t.codes)).astype(float)
     terms = [t for p in chosen for t in p.terms]
-    hits = pd.DataFrame(excluding)
+    hits = np.column_stack(list(excluding.values()))
     valid = ~hits.any(axis=1)
+    alone = hits.sum(axis=1) == 1
     for r in rows:
-        r["excluded"] = int(hits[r["variable"]].sum())
-        r["excluded_only_for_this"] = int((hits[r["variable"]] & (hits.sum(axis=1) == 1)).sum())
+        r["excluded"] = int(excluding[r["variable"]].sum())
+        r["excluded_only_for_this"] = int((excluding[r["variable"]] & alone).sum())
     exclusions = pd.DataFrame(rows)
     exclusions.insert(0, "model", model)
-    X = pd.DataFrame(columns)[valid] if columns else pd.DataFrame(index=frame.index[valid])
-    constant = [name for name in X.columns if X[name].nunique() <= 1]
+    constant = [name for name, column in columns.items() if len(np.unique(column[valid])) <= 1]
     kept_terms = [t for t in terms if t.name not in constant]
     if cluster is not None and cluster in frame.columns:
-        ids = frame.loc[valid, cluster].astype("string").fillna(NO_CLUSTER).replace("", NO_CLUSTER)
-        clusters = ids.to_numpy(dtype=object)
+        ids = frame[cluster].to_numpy(dtype=object, na_value=None)[valid]
+        clusters = np.array([NO_CLUSTER if v is None or v == "" else str(v) for v in ids],
+                            dtype=object)
     else:
         clusters = np.arange(int(valid.sum())).astype(str).astype(object)
-    X = X[[t.name for t in kept_terms]].to_numpy()
-    return Design(m, predictors, y_all[valid].to_numpy(), X, kept_terms, frame.index[valid],
+    X = np.column_stack([columns[t.name][valid] for t in kept_terms]) if kept_terms \
+        else np.empty((int(valid.sum()), 0))
+    return Design(m, predictors, y_all[valid], X, kept_terms, frame.index[valid],
                   clusters, exclusions, len(frame), constant)
 
 
@@ -370,11 +375,23 @@ def ols(y: np.ndarray, X: np.ndarray, terms: list[str], level: float = 0.95) -> 
                sse, r2, 1 - (1 - r2) * (n - 1) / df)
 
 
-def nested_f(full: Fit, restricted: Fit) -> tuple[float, int, int, float]:
-    """F-test of the terms ``full`` has beyond ``restricted`` (same sample): F, df1, df2, p."""
-    df1 = restricted.df_resid - full.df_resid
-    f = ((restricted.sse - full.sse) / df1) / (full.sse / full.df_resid)
-    return f, df1, full.df_resid, float(special.fdtrc(df1, full.df_resid, f))
+def nested_f(sse_full: float, df_full: int, sse_restricted: float,
+             df_restricted: int) -> tuple[float, int, int, float]:
+    """F-test of the terms a full model has beyond a restricted one fitted on the same sample,
+    from their residual sums of squares and degrees of freedom: F, df1, df2, p."""
+    df1 = df_restricted - df_full
+    f = ((sse_restricted - sse_full) / df1) / (sse_full / df_full)
+    return f, df1, df_full, float(special.fdtrc(df1, df_full, f))
+
+
+def _residuals(d: Design, predictors) -> tuple[float, int]:
+    """Residual sum of squares and degrees of freedom of OLS on a constant and the predictors'
+    terms (a submodel of one :func:`ols` has fitted, so never collinear)."""
+    cols = d.columns(predictors)
+    X1 = np.column_stack([np.ones(len(d.y)), d.X[:, cols]])
+    b = np.linalg.lstsq(X1, d.y, rcond=None)[0]
+    resid = d.y - X1 @ b
+    return float(resid @ resid), len(d.y) - X1.shape[1]
 
 
 def _fit_predictors(d: Design, predictors) -> Fit:
@@ -393,7 +410,8 @@ def backward(d: Design, p_remove: float) -> tuple[list[str], pd.DataFrame]:
         current = _fit_predictors(d, active)
         tests = []
         for p in active:
-            f, df1, df2, pval = nested_f(current, _fit_predictors(d, [a for a in active if a != p]))
+            f, df1, df2, pval = nested_f(current.sse, current.df_resid,
+                                         *_residuals(d, [a for a in active if a != p]))
             tests.append({"step": step, "predictor": p, "df1": df1, "df2": df2, "F": f, "p": pval,
                           "action": "kept"})
         worst = max(range(len(tests)), key=lambda i: (tests[i]["p"], -i))

@@ -12,6 +12,7 @@ number in words, shown but not judged), ``pending`` (no engine yet, with the rea
 
 from __future__ import annotations
 
+from collections import namedtuple
 from fractions import Fraction
 
 import pandas as pd
@@ -42,13 +43,23 @@ def _matches(row, m) -> bool:
     return True
 
 
+_Row = namedtuple("_Row", ["id", "statistic", "value", "value_min", "value_max", "decimals",
+                           "base_n_min", "base_n_max", "words_min", "words_max", "approximate",
+                           "not_computable"])
+
+
+def _rows(published: pd.DataFrame):
+    """The published values' fields that the judge reads, one tuple per value."""
+    return map(_Row._make, zip(*(published[c].tolist() for c in _Row._fields)))
+
+
 def reproduce(frames: dict[str, pd.DataFrame | Columns], resolved: dict[str, dict],
               published: pd.DataFrame, pending: dict[str, str]) -> pd.DataFrame:
     """Measure every published value that has a spec on ``frames`` (see
     :func:`iro_stats.datasets.analysis_frames`)."""
     frames = {name: as_columns(frame) for name, frame in frames.items()}
     rows = []
-    for row in published.itertuples():
+    for row in _rows(published):
         out = {"id": row.id, "statistic": row.statistic,
                "published": row.value if pd.notna(row.value) else f"{row.value_min:g}-{row.value_max:g}",
                "reproduced": None, "base_n_published": row.base_n_min, "base_n_reproduced": None,

@@ -12,23 +12,27 @@ from fractions import Fraction
 from numbers import Rational
 
 
+def _units(value: Rational | int | str, decimals: int) -> int:
+    """``value`` rounded half-up (ties away from zero) to ``decimals`` places, in units of
+    10**-decimals, computed exactly."""
+    if isinstance(value, float):
+        raise TypeError("round_half_up takes exact numbers (Fraction, int, str), not float")
+    exact = Fraction(value)
+    scaled = Fraction(int(exact.numerator), int(exact.denominator)) * 10**decimals  # numpy ints
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return -whole if scaled < 0 else whole
+
+
 def round_half_up(value: Rational | int | str, decimals: int = 0) -> Decimal:
     """``value`` rounded to ``decimals`` places, ties away from zero, computed exactly.
 
     Floats are refused: pass a Fraction, an int or a decimal string, so that no binary error
     decides a tie.
     """
-    if isinstance(value, float):
-        raise TypeError("round_half_up takes exact numbers (Fraction, int, str), not float")
-    exact = Fraction(value)
-    exact = Fraction(int(exact.numerator), int(exact.denominator))  # numpy ints -> Python ints
-    scaled = exact * 10**decimals
-    sign = -1 if scaled < 0 else 1
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * rest >= scaled.denominator:
-        whole += 1
-    return Decimal(sign * whole).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals),
-                                                            rounding=ROUND_HALF_UP)
+    return Decimal(_units(value, decimals)).scaleb(-decimals).quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def percent(count: int, base: int) -> Fraction:
@@ -46,4 +50,4 @@ def display_percent(count: int, base: int, decimals: int = 0) -> Decimal:
 def prints_as(value: Rational | int, printed: Rational | int | str, decimals: int) -> bool:
     """True if the exact ``value`` rounds half-up to ``printed`` at ``decimals`` places."""
     printed = str(printed) if isinstance(printed, float) else printed
-    return round_half_up(value, decimals) == round_half_up(printed, decimals)
+    return _units(value, decimals) == _units(printed, decimals)
