@@ -193,6 +193,32 @@ def test_a_broken_file_is_refused_with_a_message(tmp_path, change, message):
     assert str(path) in str(err.value)
 
 
+@pytest.mark.parametrize("change", [
+    ("statistic: percent", "statistic: share"),            # enum
+    ("decimals: 0", "decimals: zero"),                      # type
+    ("base_n: 10", "base_n: 0"),                            # oneOf: no branch holds
+    ("base_n: 10", "base_n: {min: 10}"),                    # required inside a branch
+    ("id: t9_1", "id: T9.1"),                               # pattern
+    ("kind: single", "kind: single\n        colour: red"),  # additionalProperties
+    ('title: A small table', 'title: [A, small, table]'),  # type of a string
+])
+def test_the_fast_schema_check_refuses_what_jsonschema_refuses(change):
+    """The compiled schema (fastjsonschema) decides validity; jsonschema lists the problems.
+    Both must refuse every document jsonschema refuses."""
+    import fastjsonschema
+    import jsonschema
+    import yaml
+
+    from iro_stats.reference import _compiled, _schema, schema_errors
+
+    document = yaml.safe_load(GOOD_BLOCK.replace(*change))
+    assert list(jsonschema.Draft202012Validator(_schema("published")).iter_errors(document))
+    with pytest.raises(fastjsonschema.JsonSchemaException):
+        _compiled("published")(document)
+    assert schema_errors(document, "published")
+    assert schema_errors(yaml.safe_load(GOOD_BLOCK), "published") == []
+
+
 def test_consistency_flags_a_set_that_does_not_sum(tmp_path):
     frame = load_published(_write(tmp_path, GOOD_BLOCK.replace("value: 40,", "value: 45,")))
     checks = published_consistency(frame)

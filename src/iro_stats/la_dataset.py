@@ -226,6 +226,16 @@ def attach(frame: pd.DataFrame, la: pd.DataFrame, columns: dict[str, str]) -> pd
     """Respondent rows with LA-level columns joined on la_code, renamed as ``columns`` says
     (e.g. ``{"location": "la_location"}`` for the models); rows without an LA get missing."""
     pos = _positions(frame, {code: i for i, code in enumerate(la["la_code"].tolist())})
-    joined = la[list(columns)].take(np.maximum(pos, 0)).set_axis(frame.index)
-    joined.loc[pos < 0] = np.nan
-    return pd.concat([frame, joined.rename(columns=columns)], axis=1)
+    take, absent = np.maximum(pos, 0), pos < 0
+    joined = {}
+    for source, target in columns.items():
+        column = la[source]
+        if pd.api.types.is_numeric_dtype(column):
+            values = column.to_numpy(dtype="float64", na_value=np.nan)[take]
+            values[absent] = np.nan
+        else:
+            values = column.to_numpy(dtype=object, na_value=None)[take]
+            values[absent] = None
+        joined[target] = pd.array(values, dtype=column.dtype if values.dtype == object
+                                  else "float64")
+    return pd.concat([frame, pd.DataFrame(joined, index=frame.index)], axis=1)

@@ -66,19 +66,22 @@ def derive(frame: pd.DataFrame, definitions: dict) -> pd.DataFrame:
     ``missing: all`` only where all of them are (the others then count as not in ``codes``, as
     SPSS COUNT does).
     """
-    out = frame.copy()
+    new: dict[str, np.ndarray] = {}
     for name, definition in (definitions or {}).items():
         definition = dict(definition)
         rule = definition.pop("missing", "any")
         (op, args), = definition.items()
-        columns = out[args["vars"]]
-        hits = columns.isin(args["codes"]).sum(axis=1)
-        value = {"count_in": hits,
-                 "all_in": (hits == len(args["vars"])).astype(int),
-                 "any_in": (hits > 0).astype(int)}[op]
-        answered = columns.notna().all(axis=1) if rule == "any" else columns.notna().any(axis=1)
-        out[name] = value.where(answered).astype("Float64")
-    return out
+        columns = np.column_stack([
+            new[v] if v in new else frame[v].to_numpy(dtype="float64", na_value=np.nan)
+            for v in args["vars"]])
+        hits = np.isin(columns, args["codes"]).sum(axis=1)
+        value = {"count_in": hits, "all_in": hits == len(args["vars"]), "any_in": hits > 0}[op]
+        known = ~np.isnan(columns)
+        answered = known.all(axis=1) if rule == "any" else known.any(axis=1)
+        new[name] = np.where(answered, value.astype(float), np.nan)
+    derived = pd.DataFrame({name: pd.array(values, dtype="Float64") for name, values in new.items()},
+                           index=frame.index)
+    return pd.concat([frame.drop(columns=[n for n in new if n in frame.columns]), derived], axis=1)
 
 
 # --------------------------------------------------------------------------- the engine
@@ -305,15 +308,15 @@ def resolve(specs: dict, published: pd.DataFrame) -> dict[str, dict]:
         defaults = {k: v for k, v in block.items() if k != "values"}
         for value_id, own in (block.get("values") or {}).items():
             resolved[f"{block_id}.{value_id}"] = {**defaults, **(own or {})}
-    rows = published.set_index("id")
+    rows = list(zip(*(published[c].tolist() for c in ("id", "same_as", "sum_of", "statistic"))))
     for _ in range(3):  # restatements of restatements
-        for pid, row in rows.iterrows():
+        for pid, same_as, sum_of, statistic in rows:
             if pid in resolved:
                 continue
-            if pd.notna(row["same_as"]) and row["same_as"] in resolved:
-                resolved[pid] = dict(resolved[row["same_as"]])
-            elif pd.notna(row["sum_of"]) and row["statistic"] == "percent":
-                parts = [resolved.get(p) for p in row["sum_of"].split(";")]
+            if pd.notna(same_as) and same_as in resolved:
+                resolved[pid] = dict(resolved[same_as])
+            elif pd.notna(sum_of) and statistic == "percent":
+                parts = [resolved.get(p) for p in sum_of.split(";")]
                 if all(parts):
                     keys = {(p["dataset"], p["var"], p.get("where")) for p in parts}
                     if len(keys) == 1:

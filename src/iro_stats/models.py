@@ -407,11 +407,10 @@ def backward(d: Design, p_remove: float) -> tuple[list[str], pd.DataFrame]:
     steps, step = [], 0
     while active:
         step += 1
-        current = _fit_predictors(d, active)
+        current = _residuals(d, active)
         tests = []
         for p in active:
-            f, df1, df2, pval = nested_f(current.sse, current.df_resid,
-                                         *_residuals(d, [a for a in active if a != p]))
+            f, df1, df2, pval = nested_f(*current, *_residuals(d, [a for a in active if a != p]))
             tests.append({"step": step, "predictor": p, "df1": df1, "df2": df2, "F": f, "p": pval,
                           "action": "kept"})
         worst = max(range(len(tests)), key=lambda i: (tests[i]["p"], -i))

@@ -54,8 +54,25 @@ def _schema(name: str) -> dict:
     return yaml.safe_load(text)
 
 
+@cache
+def _compiled(name: str):
+    import fastjsonschema
+
+    return fastjsonschema.compile(_schema(name), use_default=False)
+
+
 def schema_errors(document: object, schema_name: str) -> list[str]:
-    """Messages for every place ``document`` violates the named JSON schema (none if valid)."""
+    """Messages for every place ``document`` violates the named JSON schema (none if valid).
+
+    A valid document is recognised by the schema compiled to Python (fastjsonschema, a tenth of
+    the time); an invalid one is checked again by jsonschema, which lists every problem."""
+    import fastjsonschema
+
+    try:
+        _compiled(schema_name)(document)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(_schema(schema_name))
