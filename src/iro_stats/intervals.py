@@ -53,8 +53,8 @@ def mean_interval(mean: float, sd: float, base: int,
     """t interval of a mean from its sd (n - 1) and base (optionally of a population)."""
     if base < 2:
         return (math.nan, math.nan)
-    from scipy import stats
+    from scipy import special   # the t quantile; scipy.stats takes a second to import
 
-    half = stats.t.ppf(0.975, base - 1) * sd / math.sqrt(base) * math.sqrt(
+    half = float(special.stdtrit(base - 1, 0.975)) * sd / math.sqrt(base) * math.sqrt(
         fpc_factor(base, population))
     return (mean - half, mean + half)

@@ -20,14 +20,28 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
             timeout: int = 300) -> None:
     """Run ``source`` (a ``.py`` percent script) with ``RESULTS``, ``FIGURES`` and ``SOURCE``
     set; write HTML."""
-    import jupytext
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    from nbconvert import HTMLExporter
 
     source = Path(source)
-    notebook = jupytext.read(source)
+    # The kernel boots in its own process (about half a second) while this one reads the
+    # notebook and readies the HTML exporter (its first export loads the templates).
+    client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout,
+                            shutdown_kernel="immediate",
+                            resources={"metadata": {"path": str(source.parent.resolve())}})
+    client.km = client.create_kernel_manager()
+    client.start_new_kernel()
+    try:
+        import jupytext
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
+        exporter.from_notebook_node(nbformat.v4.new_notebook())
+        notebook = jupytext.read(source)
+    except BaseException:
+        client._cleanup_kernel()
+        raise
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     parameters = nbformat.v4.new_code_cell(
@@ -37,14 +51,12 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
         f"SOURCE = {data_source!r}")
     parameters.metadata["tags"] = ["injected-parameters"]
     notebook.cells.insert(0, parameters)
-    client = NotebookClient(notebook, kernel_name="python3", timeout=timeout,
-                            resources={"metadata": {"path": str(source.parent.resolve())}})
+    client.nb = notebook
     try:
         client.execute()
     except CellExecutionError as exc:
         raise IroStatsError(f"{source}: a cell failed:\n{str(exc)[-2000:]}") from None
-    body, _ = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True
-                           ).from_notebook_node(notebook)
+    body, _ = exporter.from_notebook_node(notebook)
     write_text(html_out, body)
     if ipynb_out:
         with atomic_path(ipynb_out) as tmp:
