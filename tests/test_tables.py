@@ -16,6 +16,8 @@ from iro_stats.intervals import mean_interval, wilson
 from iro_stats.measures import load_specs, resolve
 from iro_stats.reference import PUBLISHED_COLUMNS
 
+TABLE_FILES = sorted((ROOT / "specs" / "tables").glob("*.yaml"))
+
 CODEBOOK = {
     "scales": {"frequency5": {1: "Never", 2: "Rarely", 3: "Sometimes", 4: "Often", 5: "Always"}},
     "datasets": {"iro": {"variables": [
@@ -183,25 +185,22 @@ def resolved(published):
 
 def test_tables_and_figures_carry_every_value_of_their_blocks(published, resolved):
     """Every value printed in a table or figure of chapters 1-6 has a cell in a layout."""
-    import yaml
-
     carried = set()
-    for name, section in (("tables.yaml", "tables"), ("figures.yaml", "figures")):
-        document = yaml.safe_load((ROOT / "specs" / name).read_text(encoding="utf-8"))
-        for lid, layout in document[section].items():
-            carried |= set(layout.get("blocks", [lid]))
+    table_layouts = tables.load_layouts(TABLE_FILES, "tables")
+    figure_layouts = tables.load_layouts(ROOT / "specs" / "figures.yaml", "figures")
+    for lid, layout in {**table_layouts, **figure_layouts}.items():
+        carried |= set(layout.get("blocks", [lid]))
     report_blocks = {b for b in published["block"].unique()
                      if b[0] in "tf" and b[1].isdigit()}           # t2_1 ... f6_3, not ta_*
     assert report_blocks <= carried, sorted(report_blocks - carried)
-    assert {"text_2", "text_3", "text_4", "text_5", "text_6"} <= set(
-        yaml.safe_load((ROOT / "specs" / "tables.yaml").read_text())["tables"])
+    assert {"text_2", "text_3", "text_4", "text_5", "text_6"} <= set(table_layouts)
     numbers = {b.split("_")[0] for b in published["block"] if b.startswith(("t", "f"))}
     assert {"t2", "t3", "t4", "t5", "t6", "f1", "f2", "f3", "f4", "f5", "f6"} <= numbers
 
 
 def test_layouts_name_known_variables(codebook):
     """A layout's rows come from the codebook's scales (labels as the questionnaire's)."""
-    layouts = tables.load_layouts(ROOT / "specs" / "tables.yaml", "tables")
+    layouts = tables.load_layouts(TABLE_FILES, "tables")
     assert layouts["t2_1"]["rows"] == "codes"
     for lid, layout in layouts.items():
         for item in layout.get("rows") or []:
@@ -209,3 +208,16 @@ def test_layouts_name_known_variables(codebook):
                 names = {v["name"] for v in codebook["datasets"][layout["dataset"]]["variables"]}
                 assert item["var"] in names, (lid, item["var"])
     assert not math.isnan(wilson(1, 2)[0])
+
+
+def test_layouts_come_from_several_files_with_shared_units(tmp_path):
+    """Each part of the report has its own layout file; the base lines' nouns are shared, and a
+    table defined in two files is refused."""
+    units = ROOT / "specs" / "units.yaml"
+    layouts = tables.load_layouts(TABLE_FILES, "tables", units)
+    assert len(TABLE_FILES) >= 7 and {"t2_1", "t6_2_cases", "text_es", "text_a"} <= set(layouts)
+    assert layouts["t3_1"]["units"]["iro"] == "IROs"
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("tables:\n  t2_1: {var: iro_time_in_la}\n")
+    with pytest.raises(tables.LayoutError, match="t2_1 is defined in another file"):
+        tables.load_layouts([*TABLE_FILES, twice], "tables", units)

@@ -248,7 +248,8 @@ def _layout_context(args: argparse.Namespace):
         populations[dataset] = int(size)
     ctx = tables.Context(frames, reference.load_codebook(args.codebook), published,
                          measures.resolve(specs, published), specs["pending"], populations)
-    layouts = tables.with_titles(tables.load_layouts(args.layouts, args.section), published)
+    layouts = tables.with_titles(
+        tables.load_layouts(args.layouts, args.section, args.units), published)
     return ctx, layouts
 
 
@@ -282,8 +283,27 @@ def _tables(args: argparse.Namespace) -> None:
     for tid, (layout, cells, base) in built.items():
         atomic.write_csv(Path(args.outdir) / f"{tid}.csv", cells)
         render.write_html(Path(args.outdir) / f"{tid}.html", tid, layout, cells, base)
-    render.write_workbook(args.workbook, built)
     print(f"tables: {_summary(built)}")
+
+
+def _workbook(args: argparse.Namespace) -> None:
+    """Every table's CSV (as the tables command wrote it) in one workbook."""
+    import pandas as pd
+
+    from . import reference, render, tables
+
+    published = reference.load_published(args.published)
+    layouts = tables.with_titles(tables.load_layouts(args.layouts, "tables", args.units),
+                                 published)
+    built = {}
+    for tid, layout in layouts.items():
+        path = Path(args.tables_dir) / f"{tid}.csv"
+        if not path.is_file():
+            raise IroStatsError(f"{path}: not found (run the tables command for {tid} first)")
+        cells = pd.read_csv(path).assign(where=lambda c: c["where"].fillna(""))
+        built[tid] = (layout, cells, tables.base_line(cells, layout))
+    render.write_workbook(args.workbook, built)
+    print(f"workbook: {args.workbook}: {_summary(built)}")
 
 
 def _figures(args: argparse.Namespace) -> None:
@@ -397,17 +417,24 @@ def build_parser() -> argparse.ArgumentParser:
     _required(nb, "results", "figures", "source", "html-out")
     nb.set_defaults(func=_notebook)
     for name, func, outputs, help_text in (
-            ("tables", _tables, ("outdir", "workbook"),
-             "the report's tables from specs/tables.yaml: CSV, HTML and one workbook"),
+            ("tables", _tables, ("outdir",),
+             "the report's tables from specs/tables/*.yaml: CSV and HTML"),
             ("figures", _figures, ("outdir", "data-outdir"),
              "the report's figures from specs/figures.yaml: PNG, SVG and each one's data")):
         lay = commands.add_parser(name, help=help_text)
-        _required(lay, "indir", "la-frame", "specs", "published", "codebook", "layouts", *outputs)
+        _required(lay, "indir", "la-frame", "specs", "published", "codebook", "units", *outputs)
+        lay.add_argument("--layouts", nargs="+", required=True, metavar="YAML",
+                         help="layout files (specs/tables/*.yaml or specs/figures.yaml)")
         lay.add_argument("--population", action="append", metavar="DATASET=N",
                          help="population size for the finite population correction")
         lay.add_argument("--suppress-below", type=int, default=0, metavar="N",
                          help="disclosure control: suppress counts below N (0: none)")
         lay.set_defaults(func=func)
+    book = commands.add_parser("workbook", help="every table's CSV in one workbook (.xlsx)")
+    _required(book, "tables-dir", "published", "units", "workbook")
+    book.add_argument("--layouts", nargs="+", required=True, metavar="YAML",
+                      help="the table layout files (specs/tables/*.yaml)")
+    book.set_defaults(func=_workbook)
     return parser
 
 

@@ -1,6 +1,6 @@
 """The report's tables (and the data of its figures) from declarative layouts: one engine.
 
-A layout (``specs/tables.yaml``, ``specs/figures.yaml``) says what a table shows; every number in
+A layout (``specs/tables/*.yaml``, ``specs/figures.yaml``) says what a table shows; every number in
 it is measured by :func:`iro_stats.measures.measure`, the engine of the value specs, so a cell and
 the published value it reproduces are the same computation. Three kinds of layout:
 
@@ -76,16 +76,25 @@ class Context:
         self.columns = {name: Columns(frame) for name, frame in self.frames.items()}
 
 
-def load_layouts(path: str | Path, section: str) -> dict[str, dict]:
-    """The layouts of ``section`` (``tables`` or ``figures``) in a YAML spec file, with the file's
-    ``units`` (dataset -> noun for the base line) put into each."""
-    path = Path(path)
+def _read_spec(path: Path) -> dict:
     if not path.is_file():
         raise LayoutError(f"{path}: file not found")
-    document = parse_yaml(path.read_text(encoding="utf-8")) or {}
-    layouts = document.get(section) or {}
-    units = document.get("units") or {}
-    return {lid: {"units": units, **spec} for lid, spec in layouts.items()}
+    return parse_yaml(path.read_text(encoding="utf-8")) or {}
+
+
+def load_layouts(paths: str | Path | list, section: str,
+                 units: str | Path | None = None) -> dict[str, dict]:
+    """The layouts of ``section`` (``tables`` or ``figures``) in one or more YAML spec files, in
+    file order, each with the nouns of ``units`` (``specs/units.yaml``: dataset -> noun for the
+    base line) put into it. A layout id defined in two files is an error."""
+    nouns = (_read_spec(Path(units)).get("units") or {}) if units else {}
+    layouts: dict[str, dict] = {}
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        for lid, spec in (_read_spec(Path(path)).get(section) or {}).items():
+            if lid in layouts:
+                raise LayoutError(f"{path}: {section} {lid} is defined in another file too")
+            layouts[lid] = {"units": nouns, **spec}
+    return layouts
 
 
 def with_titles(layouts: dict[str, dict], published: pd.DataFrame) -> dict[str, dict]:

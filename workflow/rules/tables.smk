@@ -1,10 +1,21 @@
 # The report's tables and figures (chapters 1-6 and the in-text statistics), regenerated from the
-# validated extracts by one engine from declarative layouts (specs/tables.yaml, specs/figures.yaml).
+# validated extracts by one engine from declarative layouts (specs/tables/*.yaml, one job per
+# file, and specs/figures.yaml), with the base lines' nouns from specs/units.yaml.
+
+from pathlib import Path
 
 import yaml
 
-TABLE_IDS = list(yaml.safe_load(open("specs/tables.yaml", encoding="utf-8"))["tables"])
+# Table layout files (specs/tables/<part>.yaml) -> the table ids each one defines, in the report's
+# order (executive summary, chapters, appendices), which is the workbook's order of sheets.
+TABLE_PARTS = {
+    path.stem: list(yaml.safe_load(path.read_text(encoding="utf-8"))["tables"])
+    for path in sorted(Path("specs/tables").glob("*.yaml"), key=lambda p: (
+        0 if p.stem == "executive_summary" else 2 if p.stem.startswith("appendix") else 1, p.stem))
+}
+TABLE_IDS = [table for tables in TABLE_PARTS.values() for table in tables]
 FIGURE_IDS = list(yaml.safe_load(open("specs/figures.yaml", encoding="utf-8"))["figures"])
+UNITS = "specs/units.yaml"
 FIGURES = config["figures"]
 
 
@@ -22,40 +33,72 @@ LAYOUT_CODE = ["reference", "atomic", "ingest", "datasets", "la_dataset", "measu
                "reproduce", "disclosure", "intervals", "tables"]
 
 
-rule tables:
-    """Every table of chapters 2-6 and the in-text statistics of each chapter: CSV (exact values,
-    counts, bases, exclusions, Wilson intervals, published id and status), HTML and a workbook."""
+# One job per layout file: editing a table reruns its part of the report (and the notebook that
+# shows it), not every table.
+for _part, _tables in TABLE_PARTS.items():
+
+    rule:
+        name:
+            f"tables_{_part}"
+        input:
+            frames=rules.ingest.output.frames,
+            la_frame=REFERENCE["la_frame"],
+            codebook=REFERENCE["codebook"],
+            specs=config["specs"],
+            published=REFERENCE["published"],
+            layouts=f"specs/tables/{_part}.yaml",
+            units=UNITS,
+            code=pkg(*LAYOUT_CODE, "render"),
+        output:
+            csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=_tables),
+            html=in_report(expand(f"{RESULTS}/tables/{{table}}.html", table=_tables), _tables,
+                           "table"),
+        params:
+            python=PYTHON,
+            indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+            outdir=lambda wildcards, output: os.path.dirname(output.csv[0]),
+            options=LAYOUT_OPTIONS,
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=10,
+        benchmark:
+            f"{RESULTS}/benchmarks/rules/tables_{_part}.tsv"
+        log:
+            f"{RESULTS}/logs/tables_{_part}.log",
+        shell:
+            "{params.python} -m iro_stats tables --indir {params.indir}"
+            " --la-frame {input.la_frame} --codebook {input.codebook} --specs {input.specs}"
+            " --published {input.published} --layouts {input.layouts} --units {input.units}"
+            " --outdir {params.outdir} {params.options} > {log} 2>&1"
+
+
+rule workbook:
+    """Every table of chapters 2-6 and the in-text statistics in one workbook: a contents sheet,
+    then each table's cells (its CSV) on a sheet of its own."""
     input:
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
-        codebook=REFERENCE["codebook"],
-        specs=config["specs"],
-        published=REFERENCE["published"],
-        layouts="specs/tables.yaml",
-        code=pkg(*LAYOUT_CODE, "render"),
-    output:
         csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
-        html=in_report(expand(f"{RESULTS}/tables/{{table}}.html", table=TABLE_IDS), TABLE_IDS,
-                       "table"),
+        layouts=expand("specs/tables/{part}.yaml", part=TABLE_PARTS),
+        units=UNITS,
+        published=REFERENCE["published"],
+        code=pkg("reference", "tables", "render", "atomic"),
+    output:
         workbook=f"{RESULTS}/tables/tables.xlsx",
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
-        outdir=lambda wildcards, output: os.path.dirname(output.workbook),
-        options=LAYOUT_OPTIONS,
+        tables_dir=lambda wildcards, input: os.path.dirname(input.csv[0]),
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     benchmark:
-        f"{RESULTS}/benchmarks/rules/tables.tsv"
+        f"{RESULTS}/benchmarks/rules/workbook.tsv"
     log:
-        f"{RESULTS}/logs/tables.log",
+        f"{RESULTS}/logs/workbook.log",
     shell:
-        "{params.python} -m iro_stats tables --indir {params.indir} --la-frame {input.la_frame}"
-        " --codebook {input.codebook} --specs {input.specs} --published {input.published}"
-        " --layouts {input.layouts} --outdir {params.outdir} --workbook {output.workbook}"
-        " {params.options} > {log} 2>&1"
+        "{params.python} -m iro_stats workbook --tables-dir {params.tables_dir}"
+        " --layouts {input.layouts} --units {input.units} --published {input.published}"
+        " --workbook {output.workbook} > {log} 2>&1"
 
 
 rule figures:
@@ -68,6 +111,7 @@ rule figures:
         specs=config["specs"],
         published=REFERENCE["published"],
         layouts="specs/figures.yaml",
+        units=UNITS,
         code=pkg(*LAYOUT_CODE, "figures"),
     output:
         png=in_report(expand(f"{FIGURES}/{{figure}}.png", figure=FIGURE_IDS), FIGURE_IDS,
@@ -91,5 +135,6 @@ rule figures:
     shell:
         "{params.python} -m iro_stats figures --indir {params.indir} --la-frame {input.la_frame}"
         " --codebook {input.codebook} --specs {input.specs} --published {input.published}"
-        " --layouts {input.layouts} --outdir {params.outdir} --data-outdir {params.data_outdir}"
+        " --layouts {input.layouts} --units {input.units} --outdir {params.outdir}"
+        " --data-outdir {params.data_outdir}"
         " {params.options} > {log} 2>&1"
