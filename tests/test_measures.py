@@ -57,6 +57,20 @@ def test_correlation_matches_the_textbook_formula():
     assert measure(FRAME, "p", {"var": "x", "with": "y"}).value < 0.001
 
 
+def test_correlation_p_is_scipys_two_sided_pearson_p():
+    """p from t = r sqrt((n - 2) / (1 - r^2)) on n - 2 df, checked against scipy.stats.pearsonr
+    (rows with either variable missing left out)."""
+    from scipy import stats
+
+    frame = FRAME.assign(y=[2, 1, 5, 3, 4, 7, 5, 9, 6, 8], x=[1, 2, 3, np.nan, 5, 6, 7, 8, 9, 10])
+    m = measure(frame, "p", {"var": "x", "with": "y"})
+    both = frame[["x", "y"]].dropna()
+    assert m.base_n == 9 and m.excluded == 1
+    assert m.value == pytest.approx(stats.pearsonr(both["x"], both["y"]).pvalue, rel=1e-10)
+    assert measure(frame, "r", {"var": "x", "with": "y"}).value == pytest.approx(
+        stats.pearsonr(both["x"], both["y"]).statistic, rel=1e-12)
+
+
 def test_derived_counts_are_missing_when_an_item_is():
     out = derive(FRAME, {"n": {"count_in": {"vars": ["q", "yes"], "codes": [1]}},
                          "both": {"all_in": {"vars": ["q", "yes"], "codes": [1, 2]}}})

@@ -221,3 +221,15 @@ def test_layouts_come_from_several_files_with_shared_units(tmp_path):
     twice.write_text("tables:\n  t2_1: {var: iro_time_in_la}\n")
     with pytest.raises(tables.LayoutError, match="t2_1 is defined in another file"):
         tables.load_layouts([*TABLE_FILES, twice], "tables", units)
+
+
+def test_the_workbook_needs_every_table_csv(tmp_path, capsys):
+    """The workbook is gathered from the tables' CSVs; a table not yet written is named."""
+    from iro_stats.cli import main
+
+    code = main(["workbook", "--tables-dir", str(tmp_path), "--layouts", *map(str, TABLE_FILES),
+                 "--units", str(ROOT / "specs" / "units.yaml"),
+                 "--published", str(ROOT / "data" / "reference" / "published.yaml"),
+                 "--workbook", str(tmp_path / "tables.xlsx")])
+    assert code == 1 and ".csv: not found (run the tables command" in capsys.readouterr().err
+    assert not (tmp_path / "tables.xlsx").exists()

@@ -122,12 +122,10 @@ class _Rows:
     """A survey's rows by LA: positions, and the order in which answers are taken (by LA, then
     by respondent id, so that the first row of each LA is its lowest id)."""
 
-    def __init__(self, frame: pd.DataFrame, id_column: str | None, index: dict[str, int]):
+    def __init__(self, frame: pd.DataFrame, id_column: str, index: dict[str, int]):
         self.frame, self.n_las = frame, len(index)
         self.pos = _positions(frame, index)
-        order = np.arange(len(frame))
-        if id_column is not None:
-            order = np.argsort(frame[id_column].to_numpy(dtype=object), kind="stable")
+        order = np.argsort(frame[id_column].to_numpy(dtype=object), kind="stable")
         self.order = order[np.argsort(self.pos[order], kind="stable")]
 
     def first_valid(self, var: str) -> np.ndarray:
