@@ -194,7 +194,8 @@ def test_figures_are_byte_identical_when_rebuilt(workflow_run, tmp_path):
          "--la-frame", "data/reference/local_authorities_england_2012.csv",
          "--codebook", "data/reference/codebook.yaml", "--specs", "specs/values.yaml",
          "--published", "data/reference/published.yaml", "--layouts", "specs/figures.yaml",
-         "--units", "specs/units.yaml", "--outdir", str(tmp_path / "figures"), "--data-outdir", str(tmp_path / "data"),
+         "--units", "specs/units.yaml", "--outdir", str(tmp_path / "figures"),
+         "--data-outdir", str(tmp_path / "data"), "--source", "synthetic",
          "--population", "iro=1000", "--population", "dcs=152", "--population", "la=152"],
         cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -114,13 +114,20 @@ def _disclosure_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--disclosure-apply", default="real", choices=["real", "always"])
 
 
+def _disclosure_on(args: argparse.Namespace) -> bool:
+    """Whether disclosure control applies (see :func:`iro_stats.disclosure.enabled`)."""
+    from . import disclosure
+
+    return disclosure.enabled({"source": args.source,
+                               "disclosure": {"apply": args.disclosure_apply}})
+
+
 def _protect(args: argparse.Namespace, table):
     """The table with small counts suppressed when disclosure control applies (see
     :mod:`iro_stats.disclosure`)."""
     from . import disclosure
 
-    config = {"source": args.source, "disclosure": {"apply": args.disclosure_apply}}
-    if not disclosure.enabled(config):
+    if not _disclosure_on(args):
         return table
     return disclosure.protect_measured(table, args.disclosure_threshold)
 
@@ -254,15 +261,16 @@ def _layout_context(args: argparse.Namespace):
 
 
 def _built(args: argparse.Namespace) -> dict:
-    """Every layout's cells (suppressed for disclosure when --suppress-below is given)."""
+    """Every layout's cells (suppressed where disclosure control applies)."""
     from . import tables
 
     ctx, layouts = _layout_context(args)
+    suppress = _disclosure_on(args)
     built = {}
     for lid, layout in layouts.items():
         cells = tables.build(lid, layout, ctx)
-        if args.suppress_below:
-            cells = tables.suppress(cells, args.suppress_below)
+        if suppress:
+            cells = tables.suppress(cells, args.disclosure_threshold)
         built[lid] = (layout, cells, tables.base_line(cells, layout))
     return built
 
@@ -427,8 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="layout files (specs/tables/*.yaml or specs/figures.yaml)")
         lay.add_argument("--population", action="append", metavar="DATASET=N",
                          help="population size for the finite population correction")
-        lay.add_argument("--suppress-below", type=int, default=0, metavar="N",
-                         help="disclosure control: suppress counts below N (0: none)")
+        _disclosure_options(lay)
         lay.set_defaults(func=func)
     book = commands.add_parser("workbook", help="every table's CSV in one workbook (.xlsx)")
     _required(book, "tables-dir", "published", "units", "workbook")

@@ -19,15 +19,11 @@ UNITS = "specs/units.yaml"
 FIGURES = config["figures"]
 
 
-# Options of both rules: populations for the finite population correction (when fpc is on) and
-# the disclosure threshold (counts below it suppressed: always for real extracts, for the
-# synthetic ones when disclosure.apply is "always").
-_DISCLOSURE = config.get("disclosure") or {}
+# Options of the tables and figures rules: populations for the finite population correction
+# (when fpc is on) and the disclosure control options shared with the other rules.
 LAYOUT_OPTIONS = " ".join(
     [f"--population {dataset}={size}" for dataset, size in config["populations"].items()
-     if dataset != "fpc" and size and config["populations"]["fpc"]]
-    + ([f"--suppress-below {_DISCLOSURE.get('threshold', 5)}"]
-       if config["source"] == "spss" or _DISCLOSURE.get("apply") == "always" else []))
+     if dataset != "fpc" and size and config["populations"]["fpc"]] + [DISCLOSURE_OPTIONS])
 
 LAYOUT_CODE = ["reference", "atomic", "ingest", "datasets", "la_dataset", "measures", "rounding",
                "reproduce", "disclosure", "intervals", "tables"]
