@@ -25,6 +25,8 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
     from nbclient.exceptions import CellExecutionError
 
     source = Path(source)
+    if not source.is_file():
+        raise IroStatsError(f"{source}: notebook not found")
     # The kernel boots in its own process (about half a second) while this one reads the
     # notebook and readies the HTML exporter (its first export loads the templates).
     client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout,
