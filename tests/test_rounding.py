@@ -44,3 +44,26 @@ def test_prints_as():
     assert prints_as(Fraction(49, 81) * 100, 60, 0)       # 60.49...
     assert not prints_as(Fraction(49, 81) * 100, 61, 0)
     assert prints_as(Fraction(1, 8), "0.13", 2)           # 0.125 -> 0.13
+
+
+@pytest.mark.parametrize("text, decimals, expected", [
+    ("-2.5", 0, "-3"), ("1e-05", 5, "0.00001"), ("0.0005", 3, "0.001"), ("45", 0, "45"),
+    ("-0.0449", 1, "-0.0"),
+])
+def test_decimal_strings_round_half_up(text, decimals, expected):
+    assert round_half_up(text, decimals) == Decimal(expected)
+
+
+def test_strings_and_fractions_round_alike():
+    """Printed values (decimal strings) and measured ones (fractions) take two exact paths; on
+    every number of up to five decimals they agree, ties included."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.integers(-10**7, 10**7), st.integers(0, 5), st.integers(0, 4))
+    def agree(n, places, decimals):
+        text = str(Decimal(n).scaleb(-places))
+        assert round_half_up(text, decimals) == round_half_up(Fraction(n, 10**places), decimals)
+        assert prints_as(Fraction(n, 10**places), text, decimals)
+
+    agree()

@@ -14,13 +14,16 @@ from numbers import Rational
 
 def _units(value: Rational | int | str, decimals: int) -> int:
     """``value`` rounded half-up (ties away from zero) to ``decimals`` places, in units of
-    10**-decimals, computed exactly."""
+    10**-decimals, computed exactly (a decimal string in decimal arithmetic, a rational number
+    in integers)."""
     if isinstance(value, float):
         raise TypeError("round_half_up takes exact numbers (Fraction, int, str), not float")
+    if isinstance(value, str):
+        return int(Decimal(value).scaleb(decimals).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     exact = Fraction(value)
-    scaled = Fraction(int(exact.numerator), int(exact.denominator)) * 10**decimals  # numpy ints
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * rest >= scaled.denominator:
+    scaled, denominator = int(exact.numerator) * 10**decimals, int(exact.denominator)
+    whole, rest = divmod(abs(scaled), denominator)
+    if 2 * rest >= denominator:
         whole += 1
     return -whole if scaled < 0 else whole
 
