@@ -111,14 +111,16 @@ class Columns:
         self.n = len(frame)
         self.kinds = column_kinds(frame)
         self._arrays: dict[str, np.ndarray] = {}
+        self._numbers_read = False
         self._missing: dict[str, np.ndarray] = {}
         self._masks: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if not self._arrays:   # every number column at once: one conversion, not one per column
+        if not self._numbers_read:   # every number column at once, not one per column
             numbers = [c for c, kind in self.kinds.items() if kind != "string"]
             block = self.frame[numbers].to_numpy(dtype="float64", na_value=np.nan)
             self._arrays.update(zip(numbers, block.T.copy()))
+            self._numbers_read = True
         if name not in self._arrays:
             if self.kinds.get(name) != "string":
                 raise SpecError(f"unknown variable {name}")
@@ -147,8 +149,9 @@ class Columns:
 
 _OPERATORS = {ast.Eq: np.equal, ast.NotEq: np.not_equal, ast.Lt: np.less, ast.LtE: np.less_equal,
               ast.Gt: np.greater, ast.GtE: np.greater_equal}
-_FLIPPED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE,
-            ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+# A comparison read from the constant's side: 1 < x is x > 1.
+FLIPPED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE,
+           ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
 
 
 def _condition(node: ast.AST, data: Columns, where: str) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +186,7 @@ def _condition(node: ast.AST, data: Columns, where: str) -> tuple[np.ndarray, np
                    if values.dtype == object else np.isin(values, list(listed)))
             return (hit, ~hit) if isinstance(op, ast.In) else (~hit, hit)
         if not isinstance(left, ast.Name):
-            left, right, op = right, left, _FLIPPED[type(op)]()
+            left, right, op = right, left, FLIPPED[type(op)]()
         name = _name(left, data, where)
         with np.errstate(invalid="ignore"):
             result = np.asarray(_OPERATORS[type(op)](data[name], _constant(right, where)),

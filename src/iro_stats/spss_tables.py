@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import IroStatsError
-from .measures import column_kinds
+from .measures import FLIPPED, column_kinds
 
 ANALYSIS_DATASETS = ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la")
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
@@ -51,8 +51,6 @@ class SyntaxExportError(IroStatsError):
 # --------------------------------------------------------------------------- subgroup conditions
 
 _COMPARE = {ast.Eq: "=", ast.NotEq: "~=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
-_FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE,
-         ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
 
 
 def _constant(node: ast.AST, where: str) -> str:
@@ -149,7 +147,7 @@ def _comparison(node: ast.Compare, kinds: dict[str, str], where: str, positive: 
         decided = True   # pandas isin: a missing value is never in the list, whatever the dtype
     else:
         if not isinstance(left, ast.Name):
-            left, right, op = right, left, _FLIP[type(op)]()
+            left, right, op = right, left, FLIPPED[type(op)]()
         var = _variable(left, kinds, where)
         test = f"{var} {_COMPARE[type(op)]} {_constant(right, where)}"
         true_if_missing = isinstance(op, ast.NotEq)
