@@ -38,18 +38,23 @@ PYTHON = sys.executable
 CORE = r"""
 import sys, time, json, resource
 t0 = time.perf_counter()
-from iro_stats import datasets, ingest, measures, models, reference
-from iro_stats.reproduce import reproduce
+from iro_stats.reference import model_spec
+from iro_stats.dataset import analysis
+from iro_stats.read import ingest
+from iro_stats.reference import loaders
+from iro_stats.stats import measures, models
+from iro_stats.stats.reproduce import reproduce
 t1 = time.perf_counter()
 indir, root = sys.argv[1], sys.argv[2]
-published = reference.load_published(f"{root}/data/reference/published.yaml")
-specs = measures.load_specs(f"{root}/specs/values.yaml")
+published = loaders.load_published(f"{root}/data/reference/published.yaml")
+from iro_stats.reference.specs import load_specs
+specs = load_specs(f"{root}/specs/values.yaml")
 resolved = measures.resolve(specs, published)
-la_frame = reference.load_la_frame(f"{root}/data/reference/local_authorities_england_2012.csv")
-spec = models.load_spec(f"{root}/specs/models.yaml")
+la_frame = loaders.load_la_frame(f"{root}/data/reference/local_authorities_england_2012.csv")
+spec = model_spec.load_spec(f"{root}/specs/models.yaml")
 raw = ingest.read_frames(indir)
 t2 = time.perf_counter()
-frames = datasets.analysis_frames(raw, specs["derived"], la_frame)
+frames = analysis.analysis_frames(raw, specs["derived"], la_frame)
 table = reproduce(frames, resolved, published, specs["pending"])
 results = models.fit_models(frames["iro"], spec)
 t3 = time.perf_counter()
@@ -145,7 +150,7 @@ def scales(results: Path, ks: list[int]) -> list[dict]:
     import pandas as pd
 
     sys.path.insert(0, str(ROOT / "src"))
-    from iro_stats.ingest import read_frames
+    from iro_stats.read.ingest import read_frames
     from iro_stats.synth.scale import scale_frames
 
     base = read_frames(results / "data")

@@ -6,7 +6,7 @@
 # answered (the base N is under each table); 95% intervals are in the tables' CSV files.
 
 # %%
-from iro_stats import views
+from iro_stats.report import views
 
 print(f"Data source: {SOURCE}")
 

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# the models spec the workflow passes to the generator (config.yaml: models)
+MODELS = ROOT / "specs" / "models.yaml"
 REFERENCE = ROOT / "data" / "reference"
 REPORT = ROOT.parent / "shared" / "seeds" / "002_6fd05cb1eef49808.txt"
 
@@ -61,21 +63,21 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def published():
-    from iro_stats.reference import load_published
+    from iro_stats.reference.loaders import load_published
 
     return load_published(REFERENCE / "published.yaml")
 
 
 @pytest.fixture(scope="session")
 def codebook():
-    from iro_stats.reference import load_codebook
+    from iro_stats.reference.loaders import load_codebook
 
     return load_codebook(REFERENCE / "codebook.yaml")
 
 
 @pytest.fixture(scope="session")
 def la_frame():
-    from iro_stats.reference import load_la_frame
+    from iro_stats.reference.loaders import load_la_frame
 
     return load_la_frame(REFERENCE / "local_authorities_england_2012.csv")
 
@@ -91,14 +93,16 @@ def report_text():
 def synthetic(published, codebook, la_frame):
     """The synthetic extracts of the default seed, generated once per test session, with their
     analysis frames and every published value measured on them."""
-    from iro_stats.datasets import analysis_frames
-    from iro_stats.measures import load_specs, resolve
-    from iro_stats.reproduce import reproduce
+    from iro_stats.dataset.analysis import analysis_frames
+    from iro_stats.stats.measures import resolve
+    from iro_stats.reference.specs import load_specs
+    from iro_stats.stats.reproduce import reproduce
     from iro_stats.synth.surveys import generate
 
     specs = load_specs(ROOT / "specs" / "values.yaml")
     resolved = resolve(specs, published)
-    frames, relaxed = generate(la_frame, codebook, resolved, published, 20120401, specs["derived"])
+    frames, relaxed = generate(la_frame, codebook, resolved, published, 20120401, specs["derived"],
+                               MODELS)
     analysis = analysis_frames(frames, specs["derived"], la_frame)
     table = reproduce(analysis, resolved, published, specs["pending"])
     return {"frames": frames, "relaxed": relaxed, "analysis": analysis, "resolved": resolved,

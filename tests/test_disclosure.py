@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iro_stats.disclosure import enabled, suppress
+from iro_stats.stats.disclosure import enabled, suppress
 
 
 def _cells(counts, base, additive=True, group="q1"):

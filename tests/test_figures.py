@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from iro_stats import figures, tables
+from iro_stats.render import figures
+from iro_stats.stats import tables
 
 CODEBOOK = {"scales": {"agree": {1: "Disagree", 2: "Neither", 3: "Agree"}},
             "datasets": {"iro": {"variables": [{"name": "x", "values": "agree", "label": "X"},
@@ -62,7 +63,8 @@ DRAW = """
 import sys
 sys.path.insert(0, {tests!r})
 from test_figures import _cells
-from iro_stats import figures, tables
+from iro_stats.render import figures
+from iro_stats.stats import tables
 for kind in ("stacked", "means"):
     layout, cells = _cells(kind)
     figures.draw(kind, layout, cells, tables.base_line(cells, layout),

@@ -12,8 +12,8 @@ import pytest
 from conftest import REFERENCE, ROOT, small_frame
 
 from iro_stats.cli import main
-from iro_stats.ingest import DATASETS
-from iro_stats.synth.sav import write as write_sav
+from iro_stats.read.ingest import DATASETS
+from iro_stats.render.sav import write as write_sav
 
 CODEBOOK = str(REFERENCE / "codebook.yaml")
 LA_FRAME = str(REFERENCE / "local_authorities_england_2012.csv")
@@ -334,7 +334,7 @@ def test_real_extracts_are_never_tracked():
 
 
 def test_the_example_mapping_is_valid(codebook):
-    from iro_stats.read import load_mapping
+    from iro_stats.read.spss import load_mapping
 
     mapping = load_mapping(ROOT / "data" / "mapping.example.yaml", codebook)
     assert set(mapping) == {"iro", "manager", "dcs"}

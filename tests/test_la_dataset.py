@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iro_stats.errors import IroStatsError
-from iro_stats.la_dataset import COLUMNS, build
+from iro_stats.common.errors import IroStatsError
+from iro_stats.dataset.la_dataset import COLUMNS, build
 
 NA = np.nan
 FRAME = pd.DataFrame({"la_code": ["AAA", "BBB", "CCC", "DDD"],

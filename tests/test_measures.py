@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iro_stats.measures import SpecError, coverage, derive, measure, resolve, where_mask
+from iro_stats.stats.measures import SpecError, coverage, measure, resolve, where_mask
+from iro_stats.dataset.analysis import derive
 
 # Ten respondents: a 5-point item with two missing answers, a binary item, a group.
 FRAME = pd.DataFrame({
@@ -150,7 +151,7 @@ def test_subgroup_conditions_select_the_rows_pandas_selects(where):
 
 
 def test_every_subgroup_of_the_specs_selects_the_rows_pandas_selects(synthetic):
-    from iro_stats.measures import Columns
+    from iro_stats.stats.measures import Columns
 
     columns = {name: Columns(frame) for name, frame in synthetic["analysis"].items()}
     checked = 0

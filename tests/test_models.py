@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
 import copy
 
 import numpy as np
@@ -12,8 +15,17 @@ import yaml
 from conftest import ROOT
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
-from iro_stats import models
-from iro_stats.errors import IroStatsError
+from iro_stats.stats import models
+from iro_stats.common import rounding
+from iro_stats.reference import model_spec
+from iro_stats.render import appendix_b
+from iro_stats.stats import bootstrap
+from iro_stats.stats import design
+from iro_stats.stats import model_comparison
+from iro_stats.stats import ols
+from iro_stats.stats import robustness
+from iro_stats.stats import selection
+from iro_stats.common.errors import IroStatsError
 
 SPEC_PATH = ROOT / "specs" / "models.yaml"
 LOCATION_DUMMIES = ["cs_operational", "cs_qa", "commissioning_planning", "outsourced",
@@ -53,7 +65,7 @@ def make_frame(n: int = 260, seed: int = 7) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def spec():
-    return models.load_spec(SPEC_PATH)
+    return model_spec.load_spec(SPEC_PATH)
 
 
 @pytest.fixture(scope="module")
@@ -73,19 +85,19 @@ def zscore(a):
 
 
 def test_beta_is_the_slope_of_z_scored_y_on_z_scored_x(frame, spec):
-    d = models.design(frame, spec, "model_b")
-    fit = models.ols(d.y, d.X, [t.name for t in d.terms])
+    d = design.design(frame, spec, "model_b")
+    fit = ols.ols(d.y, d.X, [t.name for t in d.terms])
     slopes, *_ = np.linalg.lstsq(np.column_stack([np.ones(len(d.y)), zscore(d.X)]), zscore(d.y),
                                  rcond=None)
     np.testing.assert_allclose(fit.beta[1:], slopes[1:], atol=1e-12)
     # one predictor: Beta is Pearson's r
-    single = models.ols(d.y, d.X[:, :1], ["x"])
+    single = ols.ols(d.y, d.X[:, :1], ["x"])
     assert single.beta[1] == pytest.approx(np.corrcoef(d.X[:, 0], d.y)[0, 1], abs=1e-12)
 
 
 def test_b_se_t_p_ci_r2_vif_match_statsmodels(frame, spec):
-    d = models.design(frame, spec, "model_c")
-    fit = models.ols(d.y, d.X, [t.name for t in d.terms])
+    d = design.design(frame, spec, "model_c")
+    fit = ols.ols(d.y, d.X, [t.name for t in d.terms])
     X1 = sm.add_constant(d.X)
     ref = sm.OLS(d.y, X1).fit()
     np.testing.assert_allclose(fit.b, ref.params, rtol=1e-10)
@@ -103,8 +115,8 @@ def test_b_se_t_p_ci_r2_vif_match_statsmodels(frame, spec):
 
 def test_r2_from_betas_and_correlations(frame, spec):
     """R2 = beta' r_y (the identity the calibration notes rely on)."""
-    d = models.design(frame, spec, "model_b")
-    fit = models.ols(d.y, d.X, [t.name for t in d.terms])
+    d = design.design(frame, spec, "model_b")
+    fit = ols.ols(d.y, d.X, [t.name for t in d.terms])
     r_y = np.array([np.corrcoef(d.X[:, j], d.y)[0, 1] for j in range(d.X.shape[1])])
     assert fit.r2 == pytest.approx(float(fit.beta[1:] @ r_y), abs=1e-12)
 
@@ -112,15 +124,15 @@ def test_r2_from_betas_and_correlations(frame, spec):
 def test_collinear_terms_are_refused():
     x = np.arange(10.0)
     with pytest.raises(IroStatsError, match="collinear"):
-        models.ols(x ** 2, np.column_stack([x, 2 * x]), ["a", "b"])
+        ols.ols(x ** 2, np.column_stack([x, 2 * x]), ["a", "b"])
 
 
 # --------------------------------------------------------------------------- selection
 
 
 def test_location_block_f_test_equals_nested_model_f(frame, spec):
-    d = models.design(frame, spec, "model_b")
-    _, steps = models.backward(d, spec.p_remove)
+    d = design.design(frame, spec, "model_b")
+    _, steps = selection.backward(d, spec.p_remove)
     first = steps[(steps["step"] == 1) & (steps["predictor"] == "location")].iloc[0]
     loc = [j for j, t in enumerate(d.terms) if t.predictor == "location"]
     other = [j for j in range(d.X.shape[1]) if j not in loc]
@@ -140,9 +152,9 @@ def test_location_block_f_test_equals_nested_model_f(frame, spec):
 
 
 def test_single_term_removal_test_is_the_t_test(frame, spec):
-    d = models.design(frame, spec, "model_b")
-    full = models.ols(d.y, d.X, [t.name for t in d.terms])
-    _, steps = models.backward(d, spec.p_remove)
+    d = design.design(frame, spec, "model_b")
+    full = ols.ols(d.y, d.X, [t.name for t in d.terms])
+    _, steps = selection.backward(d, spec.p_remove)
     first = steps[steps["step"] == 1].set_index("predictor")
     j = full.terms.index("caseload")
     assert first.loc["caseload", "F"] == pytest.approx(full.t[j] ** 2, rel=1e-10)
@@ -156,7 +168,7 @@ def _toy_spec(extra_selection=None):
                        for name in ("strong", "noise1", "noise2", "gappy")},
         "models": {"m": {"outcome": "y", "predictors": ["noise1", "strong", "noise2", "gappy"]}},
     }
-    return models.parse_spec(doc)
+    return model_spec.parse_spec(doc)
 
 
 def _toy_frame(n=400, seed=3):
@@ -219,8 +231,8 @@ def test_listwise_deletion_counts():
     frame[["iro_mgr_satisfaction", "iro_nonduties"]] = 1.0
     frame.loc[[10, 11, 12, 13], "la_location"] = np.nan   # kept as 'missing location'
     frame["iro_protocol_works"] += np.arange(100) % 3     # some variance
-    spec = models.load_spec(SPEC_PATH)
-    d = models.design(frame, spec, "model_a")
+    spec = model_spec.load_spec(SPEC_PATH)
+    d = design.design(frame, spec, "model_a")
     assert len(d.y) == 100 - 4                             # rows 1, 2, 3, 4
     ex = d.exclusions.set_index("variable")
     counts = ["missing", "excluded", "excluded_only_for_this"]
@@ -235,7 +247,7 @@ def test_listwise_deletion_counts():
 
 
 def test_missing_location_is_a_category_and_the_dummies_follow_the_codebook(frame, spec):
-    d = models.design(frame, spec, "model_b")
+    d = design.design(frame, spec, "model_b")
     names = [t.name for t in d.terms]
     dummies = pd.DataFrame(d.X[:, [names.index(n) for n in LOCATION_DUMMIES]],
                            columns=LOCATION_DUMMIES, index=d.index)
@@ -254,12 +266,12 @@ def test_a_location_code_outside_the_spec_is_refused(frame, spec):
     bad = frame.copy()
     bad.loc[5, "la_location"] = 8
     with pytest.raises(IroStatsError, match=r"la_location has code\(s\) \[8"):
-        models.design(bad, spec, "model_b")
+        design.design(bad, spec, "model_b")
 
 
 def test_blank_la_code_is_its_own_cluster(frame, spec):
-    d = models.design(frame, spec, "model_b", cluster="la_code")
-    assert models.NO_CLUSTER in set(d.clusters)
+    d = design.design(frame, spec, "model_b", cluster="la_code")
+    assert design.NO_CLUSTER in set(d.clusters)
 
 
 # --------------------------------------------------------------------------- the spec
@@ -268,7 +280,7 @@ def test_blank_la_code_is_its_own_cluster(frame, spec):
 def test_unknown_variable_in_the_spec_is_named(frame):
     doc = spec_document()
     doc["predictors"]["caseload"]["var"] = "iro_case_load_typo"
-    spec = models.parse_spec(doc)
+    spec = model_spec.parse_spec(doc)
     with pytest.raises(IroStatsError, match="iro_case_load_typo"):
         models.fit_models(frame, spec)
 
@@ -287,7 +299,7 @@ def test_spec_errors_are_clear(edit, message):
     doc = copy.deepcopy(spec_document())
     edit(doc)
     with pytest.raises(IroStatsError, match=message):
-        models.parse_spec(doc)
+        model_spec.parse_spec(doc)
 
 
 def test_spec_maps_every_published_table_a3_value_once(spec, published):
@@ -305,26 +317,34 @@ def test_spec_maps_every_published_table_a3_value_once(spec, published):
 # --------------------------------------------------------------------------- published values
 
 
-def test_printed_rounds_the_exact_binary_value_half_up():
-    assert models.printed(0.0625, 3) == "0.063"            # an exact tie: up, not to even
-    assert models.printed(-0.0625, 3) == "-0.063"
-    assert models.printed(0.2105, 3) == "0.210"            # the float is 0.21049999...
-    assert models.printed(0.2, 2) == "0.20"
+def test_printed_rounds_the_shortest_decimal_form_half_up():
+    """One rule for the models, the tables and the comparison: the decimal a float stands for
+    (its shortest repr), rounded half-up; a decimal string as written."""
+    assert rounding.printed(0.0625, 3) == "0.063"            # an exact tie: up, not to even
+    assert rounding.printed(-0.0625, 3) == "-0.063"
+    assert rounding.printed(0.2105, 3) == "0.211"            # 0.2105, not the binary 0.21049...
+    for value, decimals, shown in ((2.675, 2, "2.68"), (1.005, 2, "1.01"), (0.145, 2, "0.15"),
+                                   ("0.145", 2, "0.15"), (Fraction(29, 200), 2, "0.15")):
+        assert rounding.printed(value, decimals) == shown
+        assert rounding.printed(value, decimals) == str(
+            Decimal(str(value) if not isinstance(value, Fraction) else "0.145").quantize(
+                Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    assert rounding.printed(0.2, 2) == "0.20"
 
 
 def test_comparison_and_table_a3_read_the_final_models(frame, spec, published):
     results = models.fit_models(frame, spec)
-    comparison = models.compare_published(results, spec, published)
+    comparison = model_comparison.compare_published(results, spec, published)
     assert set(comparison["id"].dropna()) == set(published.loc[published["block"] == "ta_3", "id"])
     b = results["model_b"]
     row = comparison.set_index("id").loc["ta_3.b_r2"]
-    assert row["printed"] == models.printed(b.final.r2, 2)
+    assert row["printed"] == rounding.printed(b.final.r2, 2)
     assert row["value_matches"] == (row["printed"] == f"{row['published']:.2f}")
-    table = models.table_a3(results, spec).set_index("term")
+    table = appendix_b.table_a3(results, spec).set_index("term")
     for name, res in results.items():
         for j, term in enumerate(res.final.terms[1:], start=1):
             cell = table.loc[term, name]
-            assert cell.rstrip("*") == models.printed(res.final.beta[j], 3)
+            assert cell.rstrip("*") == rounding.printed(res.final.beta[j], 3)
             assert cell.endswith("*") == (res.final.p[j] < 0.05)
     assert table.index[-1] == "R2"
     # terms a model dropped are blank in its column
@@ -336,13 +356,13 @@ def test_a_constructed_published_match_is_recognised(frame, spec, published):
     """Publish the engine's own printed betas (in a copy) and every row must match."""
     results = models.fit_models(frame, spec)
     fake = published.copy()
-    comparison = models.compare_published(results, spec, published)
+    comparison = model_comparison.compare_published(results, spec, published)
     for row in comparison.dropna(subset=["id"]).itertuples():
         i = fake.index[fake["id"] == row.id][0]
         fake.loc[i, "value"] = float(row.printed) if row.printed else 9.0
         if row.statistic == "beta":
             fake.loc[i, "significant"] = bool(row.significant_reproduced)
-    again = models.compare_published(results, spec, fake)
+    again = model_comparison.compare_published(results, spec, fake)
     in_final = again.dropna(subset=["id"])
     in_final = in_final[in_final["in_final_model"]]
     assert (in_final["status"] == "match").all()
@@ -359,19 +379,19 @@ def _clustered_toy():
                           for k in ("strong", "noise1", "noise2", "gappy")},
            "models": {"m": {"outcome": "y", "predictors": ["noise1", "strong", "noise2", "gappy"]}},
            "robustness": {"cluster": "la_code"}}
-    return frame, models.parse_spec(doc)
+    return frame, model_spec.parse_spec(doc)
 
 
 def test_bootstrap_keeps_a_strong_predictor_and_is_seeded():
     frame, spec = _clustered_toy()
     res = models.fit_model(frame, spec, "m")
-    rows = pd.DataFrame(models.bootstrap(res, spec, 300, seed=5))
+    rows = pd.DataFrame(bootstrap.bootstrap(res, spec, 300, seed=5))
     share = rows[rows["check"] == "bootstrap_selection"].set_index("term")["share"]
     assert share["strong"] == 1.0
     assert share["noise1"] < 0.2                  # p = 0.54 in the full model
     beta = rows[rows["check"] == "bootstrap_beta"].iloc[0]
     assert beta["ci_low"] < beta["estimate"] < beta["ci_high"]
-    again = pd.DataFrame(models.bootstrap(res, spec, 300, seed=5))
+    again = pd.DataFrame(bootstrap.bootstrap(res, spec, 300, seed=5))
     pd.testing.assert_frame_equal(rows, again)
 
 
@@ -380,10 +400,10 @@ def test_fanned_out_bootstrap_chunks_pool_in_any_order():
     their order; the pooled count is the sum of the chunks."""
     frame, spec = _clustered_toy()
     results = models.fit_models(frame, spec)
-    chunks = [models.bootstrap_chunk(results, spec, 40, seed=5, chunk=c) for c in range(3)]
+    chunks = [bootstrap.bootstrap_chunk(results, spec, 40, seed=5, chunk=c) for c in range(3)]
     assert chunks[0]["seed"].iloc[0] != chunks[1]["seed"].iloc[0]
-    forward = pd.DataFrame(models.summarise_bootstrap(pd.concat(chunks), results))
-    backward = pd.DataFrame(models.summarise_bootstrap(pd.concat(chunks[::-1]), results))
+    forward = pd.DataFrame(bootstrap.summarise_bootstrap(pd.concat(chunks), results))
+    backward = pd.DataFrame(bootstrap.summarise_bootstrap(pd.concat(chunks[::-1]), results))
     pd.testing.assert_frame_equal(forward, backward)
     assert "of 120 cluster-bootstrap replicates" in forward.loc[0, "note"]
 
@@ -396,17 +416,17 @@ def test_bootstrap_replicates_equal_the_engine_on_the_resampled_rows(case):
     if case == "toy":
         (frame, spec), model = _clustered_toy(), "m"
     else:
-        frame, spec, model = make_frame(), models.load_spec(SPEC_PATH), "model_b"
-    d = models.design(frame, spec, model, cluster="la_code")
-    w = models.cluster_weights(d.clusters, 12, seed=9)
-    active = models.weighted_backward(d, w, spec.p_remove)
+        frame, spec, model = make_frame(), model_spec.load_spec(SPEC_PATH), "model_b"
+    d = design.design(frame, spec, model, cluster="la_code")
+    w = bootstrap.cluster_weights(d.clusters, 12, seed=9)
+    active = bootstrap.weighted_backward(d, w, spec.p_remove)
     assert len({tuple(a) for a in active}) > 1        # replicates differ in what they keep
     for r in range(len(w)):
         rows = frame.loc[np.repeat(d.index, w[r].astype(int))].reset_index(drop=True)
         res = models.fit_model(rows, spec, model)
         kept = [p for p, a in zip(d.predictors, active[r]) if a]
         assert kept == res.final_predictors, r
-        betas = models.weighted_betas(d, w[r:r + 1], res.final_predictors)[0]
+        betas = bootstrap.weighted_betas(d, w[r:r + 1], res.final_predictors)[0]
         estimable = [j for j in d.columns(res.final_predictors) if not np.isnan(betas[j])]
         assert [d.terms[j].name for j in estimable] == res.final.terms[1:]
         np.testing.assert_allclose(betas[estimable], res.final.beta[1:], rtol=1e-9)
@@ -424,7 +444,7 @@ def test_one_bootstrap_replicate_equals_ols_on_the_resampled_rows():
     xtx = np.einsum("i,ij,ik->jk", w, X1, X1)[None]
     xty = (w @ (X1 * y[:, None]))[None]
     mask = np.array([[True, True, False, True]])
-    b = models._solve_masked(xtx, xty, mask)[0]
+    b = bootstrap._solve_masked(xtx, xty, mask)[0]
     rows = np.repeat(np.arange(n), w.astype(int))
     ref = sm.OLS(y[rows], X1[rows][:, [0, 1, 3]]).fit()
     np.testing.assert_allclose(b[[0, 1, 3]], ref.params, rtol=1e-10)
@@ -433,7 +453,7 @@ def test_one_bootstrap_replicate_equals_ols_on_the_resampled_rows():
 
 def test_robustness_checks_cover_every_final_term(frame, spec):
     results = models.fit_models(frame, spec)
-    table = models.robustness(results, spec, replicates=50, seed=1)
+    table = robustness.robustness(results, spec, replicates=50, seed=1)
     for name, res in results.items():
         terms = set(res.final.terms[1:])
         for check in ("cluster_se", "bootstrap_beta"):
@@ -452,10 +472,14 @@ def test_robustness_checks_cover_every_final_term(frame, spec):
 # --------------------------------------------------------------------------- outputs
 
 
-def test_run_writes_every_output_byte_stable(frame, tmp_path):
+def test_appendix_b_writes_every_output_byte_stable(frame, tmp_path):
     published_path = ROOT / "data" / "reference" / "published.yaml"
-    first = models.run(frame, SPEC_PATH, published_path, tmp_path / "a", replicates=20)
-    second = models.run(frame, SPEC_PATH, published_path, tmp_path / "b", replicates=20)
+    (tmp_path / "frames").mkdir()
+    frame.to_parquet(tmp_path / "frames" / "iro.parquet", index=False)
+    first = appendix_b.write_appendix_b(tmp_path / "frames", SPEC_PATH, published_path,
+                                        tmp_path / "a", seed=1)
+    second = appendix_b.write_appendix_b(tmp_path / "frames", SPEC_PATH, published_path,
+                                         tmp_path / "b", seed=1)
     for name, path in first.items():
         assert path.is_file() and path.stat().st_size > 0, name
         assert path.read_bytes() == second[name].read_bytes(), name

@@ -15,7 +15,10 @@ import pandas as pd
 import pytest
 from test_models import SPEC_PATH, make_frame
 
-from iro_stats import models, spss_syntax
+from iro_stats.stats import models
+from iro_stats.reference import model_spec
+from iro_stats.stats import design
+from iro_stats.render import spss_models
 
 PSPP = shutil.which("pspp")
 pytestmark = pytest.mark.skipif(
@@ -42,7 +45,7 @@ def number(cell: str) -> float:
 def pspp_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pspp")
     frame = make_frame(180, seed=21)
-    spec = models.load_spec(SPEC_PATH)
+    spec = model_spec.load_spec(SPEC_PATH)
     results = models.fit_models(frame, spec)
     sav = frame.copy()
     sav["la_code"] = sav["la_code"].fillna("").astype(str)
@@ -52,7 +55,7 @@ def pspp_run(tmp_path_factory):
     numeric = " ".join(c for c in sav.columns if c != "la_code")
     preamble = (f"GET FILE='{tmp / 'iro.sav'}'.\nSET FORMAT=F20.10.\nSET TVARS=NAMES.\n"
                 f"FORMATS {numeric} (F20.10).\n")
-    syntax = spss_syntax.regression_syntax(spec, results)
+    syntax = spss_models.regression_syntax(spec, results)
     (tmp / "run.sps").write_text(preamble + syntax, encoding="utf-8")
     out = tmp / "out.csv"
     proc = subprocess.run([PSPP, "-o", str(out), "-O", "format=csv", str(tmp / "run.sps")],
@@ -85,7 +88,7 @@ def test_syntax_is_checked_on_models_that_matter(pspp_run):
     frame, spec, results, _ = pspp_run
     assert "location" in results["model_b"].final_predictors
     widened = [name for name, r in results.items()
-               if r.final_predictors and models.design(
+               if r.final_predictors and design.design(
                    frame, spec, name, tuple(r.final_predictors)).y.size > r.final.n]
     assert widened
 
@@ -101,7 +104,7 @@ def test_pspp_reproduces_b_beta_r2_and_n(pspp_run):
         assert run["dependent"] == spec.models[name].outcome, where
         assert run["n"] == fit.n, where
         assert run["r2"] == pytest.approx(fit.r2, abs=1e-6), where
-        names = ["(Constant)"] + spss_syntax.spss_names(spec, fit.terms[1:])
+        names = ["(Constant)"] + spss_models.spss_names(spec, fit.terms[1:])
         assert list(run["coef"]) == names, where
         got = pd.DataFrame(run["coef"], index=["b", "beta"]).T
         np.testing.assert_allclose(got["b"], fit.b, atol=1e-6, err_msg=where)

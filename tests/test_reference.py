@@ -9,10 +9,10 @@ import pytest
 import yaml
 from conftest import normalise
 
-from iro_stats.audit import published_consistency
-from iro_stats.catalogue import catalogue_summary, la_frame_check
-from iro_stats.errors import ReferenceDataError
-from iro_stats.reference import codebook_problems, load_codebook, load_published
+from iro_stats.reference.audit import published_consistency
+from iro_stats.reference.catalogue import catalogue_summary, la_frame_check
+from iro_stats.common.errors import ReferenceDataError
+from iro_stats.reference.loaders import codebook_problems, load_codebook, load_published
 
 # Every table and figure of the report (from its list of contents: there is no Table 2.4 or 4.3;
 # "Table 6.2" is printed twice and the second one, a summary of referred cases, holds no numbers).
@@ -209,7 +209,7 @@ def test_the_fast_schema_check_refuses_what_jsonschema_refuses(change):
     import jsonschema
     import yaml
 
-    from iro_stats.reference import _compiled, _schema, schema_errors
+    from iro_stats.reference.loaders import _compiled, _schema, schema_errors
 
     document = yaml.safe_load(GOOD_BLOCK.replace(*change))
     assert list(jsonschema.Draft202012Validator(_schema("published")).iter_errors(document))
@@ -298,7 +298,7 @@ def test_la_frame_matches_table_a1(la_frame, published):
 
 
 def test_r_p_n_checks_a_correlation_against_its_p(published):
-    from iro_stats.audit import r_p_n
+    from iro_stats.reference.audit import r_p_n
 
     checks = {row["ids"]: row for row in r_p_n(published)}
     # footnote 8: r=0.5, N=75 gives t = 0.5 * sqrt(73 / 0.75) = 4.93, p = 5e-6, printed 0.000
@@ -317,8 +317,8 @@ def test_percent_vs_n_finds_impossible_percentages(tmp_path):
 
 
 def test_free_text_variables_are_named_so_the_analysis_can_drop_them(codebook):
-    from iro_stats.datasets import clean
-    from iro_stats.reference import codebook_problems
+    from iro_stats.dataset.analysis import clean
+    from iro_stats.reference.loaders import codebook_problems
 
     broken = {**codebook, "datasets": {**codebook["datasets"]}}
     iro = dict(broken["datasets"]["iro"])

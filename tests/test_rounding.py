@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from iro_stats.rounding import display_percent, prints_as, round_half_up
+from iro_stats.common.rounding import display_percent, prints_as, round_half_up
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from iro_stats.measures import check_specs, coverage, load_specs, resolve
+from iro_stats.stats.measures import check_specs, coverage, resolve
+from iro_stats.reference.specs import load_specs
 
 
 @pytest.fixture(scope="module")

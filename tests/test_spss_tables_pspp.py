@@ -12,7 +12,9 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-from iro_stats import measures, spss_tables
+from iro_stats.stats import measures
+from iro_stats.reference.specs import load_specs
+from iro_stats.render import sav, spss_tables
 
 PSPP = shutil.which("pspp")
 needs_pspp = pytest.mark.skipif(
@@ -39,7 +41,7 @@ def run_pspp(folder, syntax="tables.sps") -> str:
 
 @pytest.fixture(scope="module")
 def specs():
-    return measures.load_specs(ROOT / "specs" / "values.yaml")
+    return load_specs(ROOT / "specs" / "values.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +148,7 @@ def test_derived_variables_come_from_the_syntax(exported, synthetic, specs, tmp_
     plan, paths, _ = exported
     for name in spss_tables.ANALYSIS_DATASETS:
         frame = synthetic["analysis"][name]
-        spss_tables.write_sav(frame.drop(columns=list(specs["derived"].get(name, {}))),
+        sav.write_plain(frame.drop(columns=list(specs["derived"].get(name, {}))),
                               tmp_path / f"{name}.sav")
     shutil.copy(paths["syntax"], tmp_path / "tables.sps")
     pspp = spss_tables.read_output(run_pspp(tmp_path), plan)
@@ -183,7 +185,7 @@ def test_subgroups_select_the_rows_pandas_selects(synthetic, tmp_path):
             expected[pid] = int(measures.where_mask(frames[dataset], where).sum())
     plan = spss_tables.plan(frames, resolved, statistics)
     for dataset in EXTRA_WHERES:
-        spss_tables.write_sav(frames[dataset], tmp_path / f"{dataset}.sav")
+        sav.write_plain(frames[dataset], tmp_path / f"{dataset}.sav")
     (tmp_path / "where.sps").write_text(spss_tables.syntax(plan), encoding="utf-8")
     pspp = spss_tables.read_output(run_pspp(tmp_path, "where.sps"), plan).set_index("id")
     differ = [f"{resolved[pid]['dataset']}: {resolved[pid]['where']}: PSPP selects "

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from iro_stats import tables
-from iro_stats.intervals import mean_interval, wilson
-from iro_stats.measures import load_specs, resolve
-from iro_stats.reference import PUBLISHED_COLUMNS
+from iro_stats.stats import tables
+from iro_stats.stats.intervals import mean_interval, wilson
+from iro_stats.stats.measures import resolve
+from iro_stats.reference.specs import load_specs
+from iro_stats.reference.loaders import PUBLISHED_COLUMNS
 
 TABLE_FILES = sorted((ROOT / "specs" / "tables").glob("*.yaml"))
 

@@ -11,10 +11,10 @@ from conftest import small_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iro_stats.errors import IroStatsError
-from iro_stats.read import Extract, read_extract
-from iro_stats.synth.sav import write as write_sav
-from iro_stats.validate import validate
+from iro_stats.common.errors import IroStatsError
+from iro_stats.read.spss import Extract, read_extract
+from iro_stats.render.sav import write as write_sav
+from iro_stats.read.validate import validate
 
 DATASETS = ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral")
 CORRUPTIONS = ("none", "valid_code", "missing_code", "system_missing_text", "fraction",

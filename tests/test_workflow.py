@@ -86,7 +86,7 @@ def test_the_workflow_ingests_every_row_and_builds_the_la_dataset(workflow_run, 
         "la_attributes": 152}
     assert (ledger["status"] == "kept").all()
     assert (ledger["reason"] != "").sum() >= 1          # the IRO who gave no LA
-    la = pd.read_parquet(workflow_run / "data" / "la.parquet")
+    la = pd.read_parquet(workflow_run / "data" / "analysis" / "la.parquet")
     assert len(la) == 152 and la["la_code"].is_unique
     assert "la_name" not in la.columns
     # Tables A.1 and A.2, laid out from the LA dataset, against published.yaml
@@ -104,7 +104,7 @@ def test_the_workflow_ingests_every_row_and_builds_the_la_dataset(workflow_run, 
 
 
 def _layout_ids(section: str) -> list[str]:
-    from iro_stats.tables import load_layouts
+    from iro_stats.stats.tables import load_layouts
 
     files = (sorted((ROOT / "specs" / "tables").glob("*.yaml")) if section == "tables"
              else [ROOT / "specs" / "figures.yaml"])
@@ -115,7 +115,7 @@ def _judge(cell, row) -> bool | None:
     """Whether a cell's exact value prints as the published value (None: not judged)."""
     from fractions import Fraction
 
-    from iro_stats.rounding import prints_as
+    from iro_stats.common.rounding import prints_as
 
     if row.approximate and pd.isna(row.words_min):
         return None
@@ -190,8 +190,8 @@ def test_the_workflow_writes_every_table_and_figure(workflow_run, published):
 def test_figures_are_byte_identical_when_rebuilt(workflow_run, tmp_path):
     figure_ids = _layout_ids("figures")
     result = subprocess.run(
-        [sys.executable, "-m", "iro_stats", "figures", "--indir", str(workflow_run / "data"),
-         "--la-frame", "data/reference/local_authorities_england_2012.csv",
+        [sys.executable, "-m", "iro_stats", "figures",
+         "--frames", str(workflow_run / "data" / "analysis"),
          "--codebook", "data/reference/codebook.yaml", "--specs", "specs/values.yaml",
          "--published", "data/reference/published.yaml", "--layouts", "specs/figures.yaml",
          "--units", "specs/units.yaml", "--outdir", str(tmp_path / "figures"),
@@ -248,9 +248,9 @@ def test_real_spss_extracts_with_a_mapping_give_the_same_results(workflow_run, t
                         "--configfile", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (tmp_path / "results" / "synthetic").exists()     # the generator did not run
-    for name in ("iro", "la"):
-        a = pd.read_parquet(workflow_run / "data" / f"{name}.parquet")
-        b = pd.read_parquet(tmp_path / "results" / "data" / f"{name}.parquet")
+    for folder, name in (("", "iro"), ("analysis", "iro"), ("analysis", "la")):
+        a = pd.read_parquet(workflow_run / "data" / folder / f"{name}.parquet")
+        b = pd.read_parquet(tmp_path / "results" / "data" / folder / f"{name}.parquet")
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
     # real extracts are always under disclosure control: the values it leaves shown are the same
     a = pd.read_csv(workflow_run / "tables" / "la_statistics.csv")
@@ -411,3 +411,21 @@ def test_only_the_reports_own_inconsistencies_mismatch(workflow_run, published):
     assert (table.loc[table["id"].isin(listed) & (table["status"] == "mismatch"), "note"]
             .str.startswith("report inconsistency").all())
     assert (table["status"] == "match").sum() >= 486
+
+
+def test_outputs_are_byte_identical_to_the_recorded_checksums(workflow_run):
+    """Every byte-stable output of the default workflow has the checksum recorded in
+    ``tests/data/output_checksums.txt``: a refactoring changes no number, label or figure."""
+    import hashlib
+
+    recorded = [line.split() for line in
+                (ROOT / "tests" / "data" / "output_checksums.txt").read_text().splitlines()
+                if line and not line.startswith("#")]
+    assert len(recorded) > 100
+    changed = []
+    for digest, name in recorded:
+        top, _, rest = name.partition("/")
+        path = (workflow_run if top == "results" else workflow_run.parent / "figures") / rest
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            changed.append(name)
+    assert not changed, f"{len(changed)} outputs differ from the recorded checksums: {changed}"

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from iro_stats.rounding import prints_as
+from iro_stats.common.rounding import prints_as
 from iro_stats.synth.counts import Infeasible, Percent, Total, conflicting, feasible, solve
 
 

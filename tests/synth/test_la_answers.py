@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from iro_stats.measures import load_specs, resolve
-from iro_stats.rounding import prints_as
+from iro_stats.stats.measures import resolve
+from iro_stats.reference.specs import load_specs
+from iro_stats.common.rounding import prints_as
 from iro_stats.synth import la_answers
 from iro_stats.synth.la_structure import build
 

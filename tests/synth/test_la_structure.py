@@ -7,8 +7,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from iro_stats.reference import LA_TYPES
-from iro_stats.rounding import prints_as
+from iro_stats.reference.loaders import LA_TYPES
+from iro_stats.common.rounding import prints_as
 from iro_stats.synth.la_structure import OFSTED, SCILLY, build
 
 

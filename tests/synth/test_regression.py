@@ -8,9 +8,12 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import MODELS, ROOT
 
-from iro_stats import models
+from iro_stats.stats import models
+from iro_stats.reference import model_spec
+from iro_stats.stats import design
+from iro_stats.stats import model_comparison
 from iro_stats.synth import regression
 from iro_stats.synth.regression import CalibrationConflict, calibrate, calibrate_models
 
@@ -33,18 +36,19 @@ def provisional_location(iro: pd.DataFrame, seed: int) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def spec():
-    return models.load_spec(SPEC)
+    return model_spec.load_spec(SPEC)
 
 
 @pytest.fixture(scope="module")
 def synthetic_iro(published, codebook, la_frame):
     """The generator's IRO frame, user-missing codes as NaN, with a provisional location."""
-    from iro_stats.measures import load_specs, resolve
+    from iro_stats.stats.measures import resolve
+    from iro_stats.reference.specs import load_specs
     from iro_stats.synth.surveys import generate
 
     specs = load_specs(ROOT / "specs" / "values.yaml")
     frames, _ = generate(la_frame, codebook, resolve(specs, published), published, SEED,
-                         specs["derived"])
+                         specs["derived"], MODELS)
     iro = frames["iro"]
     iro = iro.mask(iro.isin((-99, -98))).replace("", np.nan).copy()
     iro["la_location"] = provisional_location(iro, seed=2)
@@ -83,7 +87,7 @@ def test_calibrated_models_refit_to_table_a3(calibrated, spec, published):
     done = [m for m in spec.models if m not in set(conflicts["model"])]
     assert {"model_a", "model_d"} <= set(done)
     results = {m: models.fit_model(out, spec, m) for m in done}
-    table = models.compare_published(results, spec, published)
+    table = model_comparison.compare_published(results, spec, published)
     assert (table["status"] == "match").all(), table.to_string()
     for m, res in results.items():
         published_terms = set(spec.models[m].published_terms)
@@ -104,7 +108,7 @@ def test_model_b_is_out_of_reach_of_the_outcome_alone(synthetic_iro, calibrated,
     lattice has one point per |det M| of beta-space, and the box of the printed betas (+-0.0004
     each) is some 1e-10 of that: no outcome can hit it."""
     _, conflicts, _ = calibrated
-    d = models.design(synthetic_iro, spec, "model_b")
+    d = design.design(synthetic_iro, spec, "model_b")
     final = [j for j, t in enumerate(d.terms) if t.name in spec.models["model_b"].published_terms]
     X, y = d.X[:, final], d.y      # the final model's eight terms
     Xc = X - X.mean(axis=0)
@@ -171,7 +175,7 @@ def constructed_frame(seed: int, n: int = 300) -> pd.DataFrame:
 
 def model_c_r2(frame, spec, published) -> float:
     """beta' R beta for Model C's published betas on its estimation sample (independent)."""
-    d = models.design(frame, spec, "model_c")
+    d = design.design(frame, spec, "model_c")
     names = [t.name for t in d.terms]
     by_id = published.set_index("id")
     terms = spec.models["model_c"].published_terms
@@ -194,7 +198,7 @@ def test_constructed_frame_calibrates_models_a_c_d(constructed, spec, published)
     out, conflicts = calibrate(constructed, spec, published, seed=3)
     assert set(conflicts["model"]) <= {"model_b"}
     results = {m: models.fit_model(out, spec, m) for m in ("model_a", "model_c", "model_d")}
-    table = models.compare_published(results, spec, published)
+    table = model_comparison.compare_published(results, spec, published)
     assert (table["status"] == "match").all(), table.to_string()
     for var in OUTCOMES:
         assert out[var].value_counts().sort_index().equals(

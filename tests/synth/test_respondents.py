@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from conftest import ROOT
 
-from iro_stats.measures import load_specs, resolve
-from iro_stats.rounding import prints_as
+from iro_stats.stats.measures import resolve
+from iro_stats.reference.specs import load_specs
+from iro_stats.common.rounding import prints_as
 from iro_stats.synth.respondents import NOT_ANSWERED, generate_variable, targets_by_variable
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import MODELS, ROOT
 
-from iro_stats import models
-from iro_stats.datasets import analysis_frames
-from iro_stats.measures import load_specs, resolve
+from iro_stats.stats import models
+from iro_stats.reference import model_spec
+from iro_stats.stats import model_comparison
+from iro_stats.dataset.analysis import analysis_frames
+from iro_stats.stats.measures import resolve
+from iro_stats.reference.specs import load_specs
 from iro_stats.synth import table_a3
 from iro_stats.synth.surveys import generate
 
@@ -21,7 +24,7 @@ SPEC = ROOT / "specs" / "models.yaml"
 
 @pytest.fixture(scope="module")
 def spec():
-    return models.load_spec(SPEC)
+    return model_spec.load_spec(SPEC)
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +37,11 @@ def generated(published, codebook, la_frame, specs):
     """One generation, and the same seed with the Table A.3 step left out (everything before
     it is the same)."""
     resolved = resolve(specs, published)
-    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"])
+    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"], MODELS)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(table_a3, "calibrate", lambda *args: pd.DataFrame(
             columns=["model", "constraint", "conflict"]))
-        plain, _ = generate(la_frame, codebook, resolved, published, SEED, specs["derived"])
+        plain, _ = generate(la_frame, codebook, resolved, published, SEED, specs["derived"], MODELS)
     return frames, relaxed, plain
 
 
@@ -50,7 +53,7 @@ def fitted(generated, specs, la_frame, spec):
 
 
 def test_every_published_value_of_table_a3_is_reproduced(fitted, spec, published):
-    table = models.compare_published(fitted, spec, published)
+    table = model_comparison.compare_published(fitted, spec, published)
     expected = set(published.loc[published["id"].str.startswith("ta_3."), "id"])
     assert set(table["id"].dropna()) == expected
     assert (table["status"] == "match").all(), table.to_string()

@@ -5,17 +5,14 @@
 rule bootstrap_chunk:
     """One chunk of cluster-bootstrap replicates (resampling LAs) of every Appendix B model."""
     input:
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
-        specs=config["specs"],
-        models="specs/models.yaml",
-        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
-                 "rounding", "models"),
+        frames=rules.analysis.output.frames,
+        models=config["models"],
+        code=code("bootstrap_chunk"),
     output:
         temp(f"{RESULTS}/models/bootstrap/chunk_{{chunk}}.parquet"),
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         replicates=BOOTSTRAP_CHUNK,
         seed=config["seed"],
     threads: 1
@@ -27,8 +24,8 @@ rule bootstrap_chunk:
     log:
         f"{RESULTS}/logs/bootstrap_chunk_{{chunk}}.log",
     shell:
-        "{params.python} -m iro_stats bootstrap-chunk --indir {params.indir}"
-        " --la-frame {input.la_frame} --specs {input.specs} --models {input.models}"
+        "{params.python} -m iro_stats bootstrap-chunk --frames {params.frames}"
+        " --models {input.models}"
         " --chunk {wildcards.chunk} --replicates {params.replicates} --seed {params.seed}"
         " --out {output} > {log} 2>&1"
 
@@ -39,17 +36,14 @@ rule bootstrap:
     input:
         chunks=expand(f"{RESULTS}/models/bootstrap/chunk_{{chunk}}.parquet",
                       chunk=range(BOOTSTRAP_CHUNKS)),
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
-        specs=config["specs"],
-        models="specs/models.yaml",
-        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
-                 "rounding", "models"),
+        frames=rules.analysis.output.frames,
+        models=config["models"],
+        code=code("bootstrap_merge"),
     output:
         f"{RESULTS}/models/bootstrap.csv",
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
     threads: 1
     resources:
         mem_mb=1000,
@@ -59,6 +53,6 @@ rule bootstrap:
     log:
         f"{RESULTS}/logs/bootstrap.log",
     shell:
-        "{params.python} -m iro_stats bootstrap-merge --indir {params.indir}"
-        " --la-frame {input.la_frame} --specs {input.specs} --models {input.models}"
+        "{params.python} -m iro_stats bootstrap-merge --frames {params.frames}"
+        " --models {input.models}"
         " --chunks {input.chunks} --out {output} > {log} 2>&1"

@@ -3,15 +3,23 @@
 import os
 import sys
 
+from iro_stats.common.codegraph import command_inputs
+
 # The interpreter that runs Snakemake: the one iro_stats is installed in.
 PYTHON = sys.executable
 RESULTS = config["results"]
 REFERENCE = config["reference"]
+LAYOUTS = config["layouts"]
+# The analysis frames (rule analysis), read by every rule that computes statistics.
+FRAMES = f"{RESULTS}/data/analysis"
+ANALYSIS_DATASETS = ["iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la"]
 
 
-def pkg(*modules):
-    """The package modules a rule calls, declared as inputs so the rule reruns when they change."""
-    return [f"src/iro_stats/{m}.py" for m in ("__init__", "__main__", "cli", "errors", *modules)]
+def code(command, *also):
+    """The package files the ``iro-stats`` command of ``iro_stats.cli.<command>`` (and the
+    modules ``also``) can import, derived from the code, so that a rule reruns exactly when code
+    it runs changes."""
+    return command_inputs(command, os.getcwd(), also)
 
 
 # The models' cluster bootstrap in chunks of config["bootstrap_chunk"] replicates.

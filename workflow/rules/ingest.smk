@@ -9,7 +9,7 @@ rule ingest:
         mapping=mapping_input,
         codebook=REFERENCE["codebook"],
         la_frame=REFERENCE["la_frame"],
-        code=pkg("reference", "atomic", "read", "validate", "ingest"),
+        code=code("ingest"),
     output:
         frames=expand(f"{RESULTS}/data/{{dataset}}.parquet", dataset=INGEST_DATASETS),
         ledger=f"{RESULTS}/ledger.csv",
@@ -34,18 +34,42 @@ rule ingest:
         " --ledger {output.ledger} --report {output.report} > {log} 2>&1"
 
 
-rule la_dataset:
-    """The LA dataset (one row per LA of the frame) and what Appendix A and the text compute on it:
-    Tables A.1 and A.2 and every LA-level value, beside the published one."""
+rule analysis:
+    """The analysis frames, built once: missing codes applied, free text dropped, the LA-level
+    dataset built and its columns joined to the respondents, the specs' derived variables added."""
     input:
         frames=rules.ingest.output.frames,
-        published=REFERENCE["published"],
         specs=config["specs"],
         la_frame=REFERENCE["la_frame"],
-        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "la_tables",
-                 "measures", "reproduce", "rounding"),
+        code=code("analysis"),
     output:
-        la=f"{RESULTS}/data/la.parquet",
+        frames=expand(f"{FRAMES}/{{dataset}}.parquet", dataset=ANALYSIS_DATASETS),
+    params:
+        python=PYTHON,
+        frames=lambda wildcards, output: os.path.dirname(output.frames[0]),
+        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/analysis.tsv"
+    log:
+        f"{RESULTS}/logs/analysis.log",
+    shell:
+        "{params.python} -m iro_stats analysis --indir {params.indir} --specs {input.specs}"
+        " --la-frame {input.la_frame} --outdir {params.frames} > {log} 2>&1"
+
+
+rule la_dataset:
+    """What Appendix A and the text compute on the LA dataset: Tables A.1 and A.2 and every
+    LA-level value, beside the published one."""
+    input:
+        frames=rules.analysis.output.frames,
+        published=REFERENCE["published"],
+        specs=config["specs"],
+        code=code("la_dataset"),
+    output:
         stats=report(f"{RESULTS}/tables/la_statistics.csv",
                      caption="../report/la_statistics.rst", category="Appendix A"),
         table_a1=report(f"{RESULTS}/tables/table_a1.csv", caption="../report/table_a1.rst",
@@ -54,7 +78,7 @@ rule la_dataset:
                         category="Appendix A"),
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         disclosure=DISCLOSURE_OPTIONS,
     threads: 1
     resources:
@@ -65,7 +89,7 @@ rule la_dataset:
     log:
         f"{RESULTS}/logs/la_dataset.log",
     shell:
-        "{params.python} -m iro_stats la-dataset --indir {params.indir}"
-        " --published {input.published} --specs {input.specs} --la-frame {input.la_frame}"
-        " --la-out {output.la} --stats-out {output.stats} --table-a1-out {output.table_a1}"
+        "{params.python} -m iro_stats la-dataset --frames {params.frames}"
+        " --published {input.published} --specs {input.specs}"
+        " --stats-out {output.stats} --table-a1-out {output.table_a1}"
         " --table-a2-out {output.table_a2} {params.disclosure} > {log} 2>&1"

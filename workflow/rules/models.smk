@@ -6,13 +6,10 @@ rule models:
     """Fit the full and final (backward elimination) models, compare them with Table A.3, and
     write Table A.3, the coefficient plot, robustness checks and SPSS syntax."""
     input:
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
-        specs=config["specs"],
-        models="specs/models.yaml",
+        frames=rules.analysis.output.frames,
+        models=config["models"],
         published=REFERENCE["published"],
-        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
-                 "rounding", "models", "spss_syntax"),
+        code=code("models"),
     output:
         coefficients=f"{RESULTS}/models/appendix_b.csv",
         samples=f"{RESULTS}/models/samples.csv",
@@ -29,9 +26,8 @@ rule models:
         syntax_data=f"{RESULTS}/spss/iro_models.sav",
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.coefficients)),
-        replicates=0,  # the bootstrap runs in chunks (bootstrap.smk)
         figures=lambda wildcards, output: os.path.dirname(output.plot_png),
         seed=config["seed"],
     threads: 1
@@ -43,8 +39,8 @@ rule models:
     log:
         f"{RESULTS}/logs/models.log",
     shell:
-        "{params.python} -m iro_stats models --indir {params.indir} --la-frame {input.la_frame}"
-        " --specs {input.specs} --models {input.models} --published {input.published}"
-        " --outdir {params.outdir} --replicates {params.replicates} --seed {params.seed}"
+        "{params.python} -m iro_stats models --frames {params.frames}"
+        " --models {input.models} --published {input.published}"
+        " --outdir {params.outdir} --seed {params.seed}"
         " --figures {params.figures}"
         " > {log} 2>&1"

@@ -8,7 +8,7 @@ rule notebook:
     input:
         source="notebooks/{notebook}.py",
         data=notebook_inputs,
-        code=pkg("atomic", "notebooks", "views"),
+        code=code("notebook", "iro_stats.report.views"),   # the notebooks import views
     output:
         html=report(f"{RESULTS}/notebooks/{{notebook}}.html", caption="../report/notebook.rst",
                     category="Notebooks"),

@@ -6,8 +6,7 @@ rule published_catalogue:
     group, and the report's self-consistency checks (rows summing to 100, restated numbers)."""
     input:
         published=REFERENCE["published"],
-        schema="src/iro_stats/schemas/published.schema.yaml",
-        code=pkg("reference", "catalogue", "audit", "rounding", "atomic"),
+        code=code("reference_catalogue"),
     output:
         values=f"{RESULTS}/reference/published_values.csv",
         summary=f"{RESULTS}/reference/catalogue_summary.csv",
@@ -32,8 +31,7 @@ rule codebook_variables:
     """Validate codebook.yaml; list every variable with its dataset, kind, scale and uses."""
     input:
         codebook=REFERENCE["codebook"],
-        schema="src/iro_stats/schemas/codebook.schema.yaml",
-        code=pkg("reference", "atomic"),
+        code=code("reference_codebook"),
     output:
         f"{RESULTS}/reference/codebook_variables.csv",
     params:
@@ -56,7 +54,7 @@ rule la_frame_check:
     input:
         la_frame=REFERENCE["la_frame"],
         published=REFERENCE["published"],
-        code=pkg("reference", "catalogue", "atomic"),
+        code=code("reference_la_frame"),
     output:
         f"{RESULTS}/reference/la_frame_check.csv",
     params:

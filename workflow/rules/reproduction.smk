@@ -5,15 +5,13 @@ rule reproduction:
     """Measure every published value with the tables' engine and take Table A.3 from the models;
     write the comparison (CSV) and the reviewers' HTML report with the audit and provenance."""
     input:
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
+        frames=rules.analysis.output.frames,
         specs=config["specs"],
         published=REFERENCE["published"],
         models=rules.models.output.comparison,
         consistency=rules.published_catalogue.output.consistency,
         inconsistencies=REFERENCE["inconsistencies"],
-        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
-                 "rounding", "reproduce", "comparison", "report_html"),
+        code=code("reproduction"),
     output:
         csv=report(f"{RESULTS}/published_vs_reproduced.csv",
                    caption="../report/published_vs_reproduced.rst", category="Reproduction"),
@@ -21,7 +19,7 @@ rule reproduction:
                     caption="../report/reproduction_report.rst", category="Reproduction"),
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         seed=config["seed"],
         disclosure=DISCLOSURE_OPTIONS,
     threads: 1
@@ -33,8 +31,8 @@ rule reproduction:
     log:
         f"{RESULTS}/logs/reproduction.log",
     shell:
-        "{params.python} -m iro_stats reproduction --indir {params.indir}"
-        " --la-frame {input.la_frame} --specs {input.specs} --published {input.published}"
+        "{params.python} -m iro_stats reproduction --frames {params.frames}"
+        " --specs {input.specs} --published {input.published}"
         " --models-comparison {input.models} --consistency {input.consistency}"
         " --inconsistencies {input.inconsistencies} {params.disclosure}"
         " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"

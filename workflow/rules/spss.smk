@@ -7,12 +7,10 @@ rule spss_tables:
     system-missing) as results/spss/<dataset>.sav and the syntax measuring every value spec
     (FREQUENCIES, DESCRIPTIVES, CORRELATIONS; subgroups by FILTER) as results/spss/tables.sps."""
     input:
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
+        frames=rules.analysis.output.frames,
         specs=config["specs"],
         published=REFERENCE["published"],
-        code=pkg("reference", "atomic", "ingest", "datasets", "la_dataset", "measures",
-                 "spss_tables", "synth/sav"),
+        code=code("spss_tables"),
     output:
         syntax=f"{RESULTS}/spss/tables.sps",
         data=expand(f"{RESULTS}/spss/{{dataset}}.sav",
@@ -20,7 +18,7 @@ rule spss_tables:
                              "la"]),
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         outdir=lambda wildcards, output: os.path.dirname(output.syntax),
     threads: 1
     resources:
@@ -31,6 +29,6 @@ rule spss_tables:
     log:
         f"{RESULTS}/logs/spss_tables.log",
     shell:
-        "{params.python} -m iro_stats spss-tables --indir {params.indir}"
-        " --la-frame {input.la_frame} --specs {input.specs} --published {input.published}"
+        "{params.python} -m iro_stats spss-tables --frames {params.frames}"
+        " --specs {input.specs} --published {input.published}"
         " --outdir {params.outdir} > {log} 2>&1"

@@ -12,11 +12,8 @@ rule synthetic_extracts:
         codebook=REFERENCE["codebook"],
         la_frame=REFERENCE["la_frame"],
         specs=config["specs"],
-        models="specs/models.yaml",
-        code=pkg("reference", "measures", "rounding", "atomic", "la_dataset", "synth/__init__",
-                 "synth/counts", "synth/joint", "synth/la_answers", "synth/la_structure",
-                 "synth/respondents", "synth/surveys", "synth/sav", "synth/scale",
-                 "models", "synth/regression", "synth/table_a3"),
+        models=config["models"],
+        code=code("synthetic"),
     output:
         sav=expand(f"{RESULTS}/synthetic/{{dataset}}.sav", dataset=SYNTHETIC_DATASETS),
         relaxed=f"{RESULTS}/audit/synthetic_relaxed.csv",

@@ -10,12 +10,12 @@ import yaml
 # order (executive summary, chapters, appendices), which is the workbook's order of sheets.
 TABLE_PARTS = {
     path.stem: list(yaml.safe_load(path.read_text(encoding="utf-8"))["tables"])
-    for path in sorted(Path("specs/tables").glob("*.yaml"), key=lambda p: (
+    for path in sorted(Path(LAYOUTS["tables"]).glob("*.yaml"), key=lambda p: (
         0 if p.stem == "executive_summary" else 2 if p.stem.startswith("appendix") else 1, p.stem))
 }
 TABLE_IDS = [table for tables in TABLE_PARTS.values() for table in tables]
-FIGURE_IDS = list(yaml.safe_load(open("specs/figures.yaml", encoding="utf-8"))["figures"])
-UNITS = "specs/units.yaml"
+FIGURE_IDS = list(yaml.safe_load(open(LAYOUTS["figures"], encoding="utf-8"))["figures"])
+UNITS = LAYOUTS["units"]
 FIGURES = config["figures"]
 
 
@@ -24,9 +24,6 @@ FIGURES = config["figures"]
 LAYOUT_OPTIONS = " ".join(
     [f"--population {dataset}={size}" for dataset, size in config["populations"].items()
      if dataset != "fpc" and size and config["populations"]["fpc"]] + [DISCLOSURE_OPTIONS])
-
-LAYOUT_CODE = ["reference", "atomic", "ingest", "datasets", "la_dataset", "measures", "rounding",
-               "reproduce", "disclosure", "intervals", "tables"]
 
 
 # One job per layout file: editing a table reruns its part of the report (and the notebook that
@@ -37,21 +34,20 @@ for _part, _tables in TABLE_PARTS.items():
         name:
             f"tables_{_part}"
         input:
-            frames=rules.ingest.output.frames,
-            la_frame=REFERENCE["la_frame"],
+            frames=rules.analysis.output.frames,
             codebook=REFERENCE["codebook"],
             specs=config["specs"],
             published=REFERENCE["published"],
-            layouts=f"specs/tables/{_part}.yaml",
+            layouts=f"{LAYOUTS['tables']}/{_part}.yaml",
             units=UNITS,
-            code=pkg(*LAYOUT_CODE, "render"),
+            code=code("tables"),
         output:
             csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=_tables),
             html=in_report(expand(f"{RESULTS}/tables/{{table}}.html", table=_tables), _tables,
                            "table"),
         params:
             python=PYTHON,
-            indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+            frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
             outdir=lambda wildcards, output: os.path.dirname(output.csv[0]),
             options=LAYOUT_OPTIONS,
         threads: 1
@@ -63,8 +59,8 @@ for _part, _tables in TABLE_PARTS.items():
         log:
             f"{RESULTS}/logs/tables_{_part}.log",
         shell:
-            "{params.python} -m iro_stats tables --indir {params.indir}"
-            " --la-frame {input.la_frame} --codebook {input.codebook} --specs {input.specs}"
+            "{params.python} -m iro_stats tables --frames {params.frames}"
+            " --codebook {input.codebook} --specs {input.specs}"
             " --published {input.published} --layouts {input.layouts} --units {input.units}"
             " --outdir {params.outdir} {params.options} > {log} 2>&1"
 
@@ -74,10 +70,10 @@ rule workbook:
     then each table's cells (its CSV) on a sheet of its own."""
     input:
         csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
-        layouts=expand("specs/tables/{part}.yaml", part=TABLE_PARTS),
+        layouts=expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS),
         units=UNITS,
         published=REFERENCE["published"],
-        code=pkg("reference", "tables", "render", "atomic"),
+        code=code("workbook"),
     output:
         workbook=f"{RESULTS}/tables/tables.xlsx",
     params:
@@ -101,14 +97,13 @@ rule figures:
     """Every figure of chapters 1-6 as PNG and SVG (byte-stable) in one style, and the data of
     each (the same cells as the tables: values, bases, intervals, published ids) as CSV."""
     input:
-        frames=rules.ingest.output.frames,
-        la_frame=REFERENCE["la_frame"],
+        frames=rules.analysis.output.frames,
         codebook=REFERENCE["codebook"],
         specs=config["specs"],
         published=REFERENCE["published"],
-        layouts="specs/figures.yaml",
+        layouts=LAYOUTS["figures"],
         units=UNITS,
-        code=pkg(*LAYOUT_CODE, "figures"),
+        code=code("figures"),
     output:
         png=in_report(expand(f"{FIGURES}/{{figure}}.png", figure=FIGURE_IDS), FIGURE_IDS,
                       "figure"),
@@ -116,7 +111,7 @@ rule figures:
         data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
     params:
         python=PYTHON,
-        indir=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         outdir=lambda wildcards, output: os.path.dirname(output.png[0]),
         data_outdir=lambda wildcards, output: os.path.dirname(output.data[0]),
         options=LAYOUT_OPTIONS,
@@ -129,7 +124,7 @@ rule figures:
     log:
         f"{RESULTS}/logs/figures.log",
     shell:
-        "{params.python} -m iro_stats figures --indir {params.indir} --la-frame {input.la_frame}"
+        "{params.python} -m iro_stats figures --frames {params.frames}"
         " --codebook {input.codebook} --specs {input.specs} --published {input.published}"
         " --layouts {input.layouts} --units {input.units} --outdir {params.outdir}"
         " --data-outdir {params.data_outdir}"

@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import IroStatsError
+from iro_stats.common.errors import IroStatsError
 
 
 class Infeasible(IroStatsError):

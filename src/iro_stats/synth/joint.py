@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from .respondents import NOT_ANSWERED, NOT_APPLICABLE
+from iro_stats.synth.respondents import NOT_ANSWERED, NOT_APPLICABLE
 
 
 def _operation(definition: dict) -> tuple[str, dict, str]:

@@ -1,5 +1,5 @@
 """Authority-level answers: the values of the LA dataset decided per authority first, then written
-into the manager, DCS, IRO and Cafcass rows that :mod:`iro_stats.la_dataset` combines.
+into the manager, DCS, IRO and Cafcass rows that :mod:`iro_stats.dataset.la_dataset` combines.
 
 The published LA-level values (``dataset: la`` in the value specs) are statistics over authorities,
 each authority's value combined from its respondents (see ``la_dataset``'s docstring). So each
@@ -39,10 +39,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..la_dataset import ANY_YES, CASELOAD_LIMIT, IN_HOUSE, OFSTED_2LEVEL, OUTSOURCED
-from ..rounding import round_half_up
-from .counts import Near, Percent, Total, feasible, solve
-from .respondents import (
+from iro_stats.dataset.la_dataset import (
+    ANY_YES,
+    CASELOAD_LIMIT,
+    IN_HOUSE,
+    OFSTED_2LEVEL,
+    OUTSOURCED,
+)
+from iro_stats.common.rounding import round_half_up
+from iro_stats.synth.counts import Near, Percent, Total, feasible, solve
+from iro_stats.synth.respondents import (
     NOT_ANSWERED,
     NOT_APPLICABLE,
     _names,

@@ -14,8 +14,8 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from ..reference import LA_TYPES
-from .counts import Near, Percent, Total, solve
+from iro_stats.reference.loaders import LA_TYPES
+from iro_stats.synth.counts import Near, Percent, Total, solve
 
 SURVEYS = ("iro", "manager", "dcs")
 PATTERNS = tuple(

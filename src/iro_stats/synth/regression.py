@@ -24,7 +24,7 @@ standardized coefficients are linear in the outcome once its counts there are fi
    unchanged; greedy swaps make the full-model coefficients of the predictors the final model
    drops small (|t| <= 0.5, then smaller), so that backward elimination removes them.
 
-Every calibrated model is refitted with :mod:`iro_stats.models` (printed betas and R2,
+Every calibrated model is refitted with :mod:`iro_stats.stats.models` (printed betas and R2,
 significance at 0.05, the final model reached by backward elimination, location removed as a
 block). A model that cannot be calibrated keeps its outcome as it was and is listed with the
 constraints that conflict and why (R2 out of reach, or no lattice point: then a smallest subset
@@ -44,8 +44,11 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .. import models
-from ..errors import IroStatsError
+from iro_stats.stats import models
+from iro_stats.reference.model_spec import ModelSpec, load_spec
+from iro_stats.stats import design
+from iro_stats.stats import model_comparison
+from iro_stats.common.errors import IroStatsError
 
 BETA_TOL = 0.0004            # published beta +- this prints at 3 dp whatever the float noise
 R2_MARGIN = 0.0001           # the linearised R2 stays this far inside its printed band
@@ -75,7 +78,7 @@ class Target:
     """What Table A.3 prints for one model, on the model's estimation sample (design columns)."""
 
     name: str
-    design: models.Design
+    design: design.Design
     final_predictors: list[str]
     final_cols: list[int]
     betas: dict[int, float]
@@ -96,10 +99,10 @@ class Target:
         return self.r2 - half, self.r2 + half
 
 
-def _target(iro: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def _target(iro: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
             name: str) -> Target:
     m = spec.models[name]
-    d = models.design(iro, spec, name)
+    d = design.design(iro, spec, name)
     by_id = published.set_index("id")
     names = [t.name for t in d.terms]
     lost = [t for t in m.published_terms if t not in names]
@@ -420,11 +423,11 @@ def _spread(target: Target, counts: np.ndarray, values: np.ndarray, current: np.
 # --------------------------------------------------------------------------- the whole model
 
 
-def verify(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def verify(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
            name: str) -> list[str]:
     """How the engine's refit of model ``name`` differs from Table A.3 (empty: it matches)."""
     res = models.fit_model(frame, spec, name)
-    comparison = models.compare_published({name: res}, spec, published)
+    comparison = model_comparison.compare_published({name: res}, spec, published)
     problems = [f"{r.id}: prints {r.printed or '(not in the final model)'}, published "
                 f"{r.published}" + ("" if r.significance_matches else " (significance differs)")
                 for r in comparison.itertuples() if r.status != "match"]
@@ -450,7 +453,7 @@ def _conflict_set(target: Target, values: np.ndarray, candidates: list) -> list[
     return groups
 
 
-def _calibrate_one(out: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def _calibrate_one(out: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                    name: str, rng: np.random.Generator) -> tuple[pd.DataFrame | None, list]:
     target = _target(out, spec, published, name)
     checks = predictor_checks(target, spec.alpha)
@@ -517,13 +520,13 @@ def _calibrate_one(out: pd.DataFrame, spec: models.ModelSpec, published: pd.Data
     return None, [{"model": name, "constraint": "; ".join(groups), "conflict": why}]
 
 
-def calibrate(iro: pd.DataFrame, model_spec: models.ModelSpec | str | Path,
+def calibrate(iro: pd.DataFrame, model_spec: ModelSpec | str | Path,
               published: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The IRO frame with the outcomes of the models that can reproduce Table A.3 reassigned,
     and the conflicts of those that cannot (``model, constraint, conflict``; their outcomes are
     left as they were). Only outcome columns change; a model's outcome values move among the
     respondents who answered it."""
-    spec = model_spec if isinstance(model_spec, models.ModelSpec) else models.load_spec(model_spec)
+    spec = model_spec if isinstance(model_spec, ModelSpec) else load_spec(model_spec)
     rng = np.random.default_rng(seed)
     out = iro.copy()
     conflicts: list[dict] = []
@@ -538,7 +541,7 @@ def calibrate(iro: pd.DataFrame, model_spec: models.ModelSpec | str | Path,
     return out, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS)
 
 
-def calibrate_models(iro: pd.DataFrame, model_spec: models.ModelSpec | str | Path,
+def calibrate_models(iro: pd.DataFrame, model_spec: ModelSpec | str | Path,
                      published: pd.DataFrame, seed: int) -> pd.DataFrame:
     """:func:`calibrate`, raising :class:`CalibrationConflict` (every conflict listed, with the
     frame as far as it got in ``partial``) unless all models reproduce Table A.3."""

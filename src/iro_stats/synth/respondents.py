@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from .counts import Infeasible, Near, Percent, Total, solve
+from iro_stats.synth.counts import Infeasible, Near, Percent, Total, solve
 
 NOT_ANSWERED, NOT_APPLICABLE = -99, -98
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -125,7 +125,7 @@ def _with_sd(codes: list[int], targets: list[dict]) -> dict[int, int] | None:
     import itertools
     import math
 
-    from ..rounding import prints_as
+    from iro_stats.common.rounding import prints_as
 
     sd = [t for t in targets if t["statistic"] == "sd" and not t.get("where")]
     if not sd or sd[0].get("base_min") is None or sd[0]["base_min"] != sd[0]["base_max"]:

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import models
-from ..measures import LA_COLUMNS
-from . import joint, la_answers, table_a3
-from .la_structure import build as build_skeleton
-from .respondents import (
+from iro_stats.reference.model_spec import ModelSpec, load_spec
+from iro_stats.dataset.analysis import LA_COLUMNS
+from iro_stats.synth import joint, la_answers, table_a3
+from iro_stats.synth.la_structure import build as build_skeleton
+from iro_stats.synth.respondents import (
     NOT_ANSWERED,
     codes_where,
     generate_variable,
@@ -27,8 +27,6 @@ from .respondents import (
 )
 
 CATEGORICAL = ("categorical", "ordinal", "binary")
-# Table A.3's models (outcomes, predictors, published terms): the repository's spec by default.
-MODEL_SPEC = Path(__file__).resolve().parents[3] / "specs" / "models.yaml"
 # Table 6.1 prints 25 + 11 + 6 + 6 + 2 = 50 authorities but a total of 49 (and section 6.1 says
 # 49, with 1 to 9 enquiries each, 104 in all). One LA fewer with a single enquiry keeps the total,
 # the range and the 104 enquiries: 24 x 1, 11 x 2, 6 x 3, 6 x 4, then 7 and 9.
@@ -190,13 +188,13 @@ def _inspected_after(skeleton: pd.DataFrame, correlations: list[dict], rng) -> n
     return flags
 
 
-def _model_spec(model_spec) -> models.ModelSpec | None:
-    if model_spec is None or isinstance(model_spec, models.ModelSpec):
+def _model_spec(model_spec) -> ModelSpec | None:
+    if model_spec is None or isinstance(model_spec, ModelSpec):
         return model_spec
-    return models.load_spec(model_spec)
+    return load_spec(model_spec)
 
 
-def model_variables(spec: models.ModelSpec | None) -> frozenset[str]:
+def model_variables(spec: ModelSpec | None) -> frozenset[str]:
     """The IRO items Table A.3's models use with more than two codes (outcomes and scored
     predictors): generated with their counts spread over the codes no published value tells
     apart, so that the models have a fine lattice of reachable coefficients."""
@@ -209,12 +207,12 @@ def model_variables(spec: models.ModelSpec | None) -> frozenset[str]:
 
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
              seed: int, derived: dict | None = None,
-             model_spec: models.ModelSpec | str | Path | None = MODEL_SPEC,
+             model_spec: ModelSpec | str | Path | None = None,
              progress=None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values that had to be
-    dropped because they conflict with others (``id, conflict``). With a models spec (default:
-    the repository's ``specs/models.yaml``) Table A.3 is calibrated at the end (:mod:`.table_a3`);
-    ``None`` leaves it out."""
+    dropped because they conflict with others (``id, conflict``). With a models spec (the
+    config's ``models``) Table A.3 is calibrated at the end (:mod:`.table_a3`); ``None`` leaves
+    it out."""
     rng = np.random.default_rng(seed)
     spec = _model_spec(model_spec)
     say = progress or (lambda message: None)
@@ -271,3 +269,37 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
         attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
     frames["la_attributes"] = attributes
     return frames, pd.DataFrame(relaxed, columns=["id", "conflict"])
+
+
+def write_extracts(published_path, codebook_path, la_frame_path, specs_path, models_path,
+                   seed: int, scale: int, outdir, relaxed_out, progress=print) -> None:
+    """:func:`generate` from the reference files, scaled ``scale`` times (benchmarks), written as
+    ``<outdir>/<dataset>.sav`` with the relaxed published values as CSV."""
+    import time
+
+    from iro_stats.common.atomic import write_csv
+    from iro_stats.reference.loaders import load_codebook, load_la_frame, load_published
+    from iro_stats.reference.specs import load_specs
+    from iro_stats.render import sav
+    from iro_stats.stats.measures import resolve
+
+    published = load_published(published_path)
+    codebook = load_codebook(codebook_path)
+    specs = load_specs(specs_path)
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        progress(f"[{time.perf_counter() - start:5.1f} s] {message}")
+
+    frames, relaxed = generate(load_la_frame(la_frame_path), codebook, resolve(specs, published),
+                               published, seed, specs["derived"], models_path, say)
+    if scale != 1:
+        from iro_stats.synth.scale import scale_frames
+
+        frames = scale_frames(frames, scale)
+    for dataset, frame in frames.items():
+        sav.write(frame, dataset, codebook, Path(outdir) / f"{dataset}.sav")
+        progress(f"{dataset}: {len(frame)} rows")
+    write_csv(relaxed_out, relaxed)
+    progress(f"{len(relaxed)} published values conflict with others and were not imposed: "
+             f"{', '.join(relaxed['id'])}")

@@ -37,7 +37,7 @@ moves that keep every other published value are made:
    (:func:`.regression._spread`).
 3. **The other models** by :func:`.regression.calibrate` (outcome reassignment alone).
 
-Every model is then refitted with :mod:`iro_stats.models` (printed betas and R2, significance,
+Every model is then refitted with :mod:`iro_stats.stats.models` (printed betas and R2, significance,
 backward elimination to the published final model); what does not match is returned as
 conflicts (model, constraint, conflict), never forced. Deterministic for a seed.
 """
@@ -51,10 +51,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .. import models
-from ..la_dataset import ANY_YES
-from . import la_answers, regression
-from .respondents import NOT_ANSWERED, NOT_APPLICABLE
+from iro_stats.reference.model_spec import ModelSpec
+from iro_stats.dataset.la_dataset import ANY_YES
+from iro_stats.synth import la_answers, regression
+from iro_stats.synth.respondents import NOT_ANSWERED, NOT_APPLICABLE
 
 # IRO items the LA dataset combines per authority (la_dataset.ANY_YES, the protocol)
 LA_COMBINED = frozenset({iro for _, iro in ANY_YES.values()} | {"iro_protocol_aware"})
@@ -112,7 +112,7 @@ def swap_groups(frame: pd.DataFrame, var: str, resolved: dict,
 class _Tuner:
     """The models' final-term correlations, recomputed as predictors move (see module step 1)."""
 
-    def __init__(self, frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+    def __init__(self, frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                  names: list[str]):
         self.frame = frame
         self.spec = spec
@@ -164,7 +164,7 @@ class _Tuner:
         return total
 
 
-def tune_predictors(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def tune_predictors(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     resolved: dict, derived: dict | None, location: dict[str, float], rng,
                     names: list[str] | None = None, variables: list[str] | None = None,
                     max_steps: int = TUNE_STEPS) -> tuple[pd.DataFrame, dict[str, str], float]:
@@ -434,7 +434,7 @@ def _realise(job: _Joint, P: np.ndarray, c: np.ndarray, rng) -> tuple[np.ndarray
     return X[:, job.movable], y
 
 
-def calibrate_joint(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def calibrate_joint(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     resolved: dict, derived: dict | None, name: str, rng,
                     max_candidates: int = regression.MAX_CANDIDATES
                     ) -> tuple[pd.DataFrame | None, list[dict]]:
@@ -494,7 +494,7 @@ def calibrate_joint(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.D
 # --------------------------------------------------------------------------- 3. the whole table
 
 
-def _spread_dropped(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def _spread_dropped(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     name: str, rng) -> tuple[pd.DataFrame, list[str]]:
     """The predictors the final model of ``name`` drops made non-significant by exchanging
     outcome values inside the final model's cells (its betas stay): the frame and what the
@@ -517,7 +517,7 @@ def _spread_dropped(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.D
     return frame, problems
 
 
-def calibrate_frame(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.DataFrame,
+def calibrate_frame(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     resolved: dict, derived: dict | None, location: dict[str, float], rng
                     ) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame]:
     """Steps 1-3 of the module docstring on the model frame: the calibrated frame, the
@@ -558,7 +558,7 @@ def calibrate_frame(frame: pd.DataFrame, spec: models.ModelSpec, published: pd.D
 
 
 def calibrate(frames: dict[str, pd.DataFrame], facts: pd.DataFrame,
-              spec: models.ModelSpec, published: pd.DataFrame, resolved: dict,
+              spec: ModelSpec, published: pd.DataFrame, resolved: dict,
               derived: dict | None, rng) -> pd.DataFrame:
     """Table A.3 in the generated frames (in place): the IRO answers moved (predictors and
     outcomes), the authorities' location and IRO employment exchanged (in ``facts`` and in the
@@ -590,7 +590,7 @@ def calibrate(frames: dict[str, pd.DataFrame], facts: pd.DataFrame,
     return conflicts
 
 
-def relaxed_entries(conflicts: pd.DataFrame, spec: models.ModelSpec) -> list[dict]:
+def relaxed_entries(conflicts: pd.DataFrame, spec: ModelSpec) -> list[dict]:
     """The published values of the models that could not be calibrated, as ``relaxed`` rows."""
     out = []
     for row in conflicts.itertuples():

@@ -1,0 +1,13 @@
+"""``iro-stats figures``: the report's figures from their layouts: PNG, SVG and each one's data."""
+
+from iro_stats.cli import layouts
+
+
+def add_arguments(parser):
+    layouts.add_arguments(parser, "outdir", "data-outdir")
+
+
+def run(args):
+    from iro_stats.render.figures import write_figures
+
+    print(f"figures: {write_figures(layouts.built(args, 'figures'), args.outdir, args.data_outdir)}")

@@ -1,0 +1,17 @@
+"""``iro-stats models``: the Appendix B models fitted and compared with Table A.3, with their
+robustness checks, Table A.3 as printed, the coefficient plot and SPSS syntax."""
+
+from iro_stats.cli.options import required
+
+
+def add_arguments(parser):
+    required(parser, "frames", "models", "published", "outdir", "figures")
+    parser.add_argument("--seed", type=int, required=True)
+
+
+def run(args):
+    from iro_stats.render.appendix_b import write_appendix_b
+
+    paths = write_appendix_b(args.frames, args.models, args.published, args.outdir,
+                             seed=args.seed, figures=args.figures)
+    print(f"Appendix B models: {len(paths)} outputs under {args.outdir}")

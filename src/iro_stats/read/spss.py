@@ -1,0 +1,144 @@
+"""Read an SPSS extract and bring it to the codebook's names and codes.
+
+``read_extract`` reads a ``.sav`` with pyreadstat keeping user-missing values as values
+(``user_missing=True``), so that the codebook's missing codes (-99 not answered, -98 routed out)
+are applied explicitly afterwards, never guessed by the reader. A mapping file renames the
+extract's variables to canonical names and recodes values; variables neither canonical nor mapped
+are dropped and listed. Problems raise :class:`ExtractError` naming the file and what to do.
+
+Mapping file (YAML), one section per dataset::
+
+    iro:
+      rename: {Q12_time: iro_time_in_la}          # extract name -> canonical name
+      recode:
+        iro_time_in_la: {9: -99, 1: 4, 4: 1}      # canonical name -> {extract code: codebook code}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from iro_stats.common.errors import IroStatsError
+from iro_stats.reference.loaders import parse_yaml
+
+SAV_MAGIC = (b"$FL2", b"$FL3")
+
+
+class ExtractError(IroStatsError):
+    """An extract, mapping or source configuration that cannot be used."""
+
+
+@dataclass
+class Extract:
+    """A read extract with canonical names: the frame, where it came from and what was done."""
+
+    dataset: str
+    path: str
+    frame: pd.DataFrame
+    renamed: dict[str, str] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+    recoded: dict[str, int] = field(default_factory=dict)
+    recode_map: dict[str, dict] = field(default_factory=dict)
+    value_labels: dict[str, dict] = field(default_factory=dict)
+    missing_declared: dict[str, list] = field(default_factory=dict)
+    string_vars: set[str] = field(default_factory=set)
+
+
+def load_mapping(path: str | Path | None, codebook: dict) -> dict:
+    """The mapping file, checked: known datasets and sections, canonical targets that exist."""
+    if path is None:
+        return {}
+    path = Path(path)
+    if not path.is_file():
+        raise ExtractError(f"{path}: mapping file not found")
+    try:
+        document = parse_yaml(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ExtractError(f"{path}: mapping is not valid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise ExtractError(f"{path}: a mapping is a YAML mapping of dataset -> rename/recode")
+    problems = []
+    for dataset, section in document.items():
+        if dataset not in codebook["datasets"]:
+            problems.append(f"unknown dataset {dataset!r} (known: {', '.join(codebook['datasets'])})")
+            continue
+        known = {v["name"] for v in codebook["datasets"][dataset]["variables"]}
+        section = section or {}
+        for key in set(section) - {"rename", "recode"}:
+            problems.append(f"{dataset}: unknown section {key!r} (use rename, recode)")
+        for source, target in (section.get("rename") or {}).items():
+            if target not in known:
+                problems.append(f"{dataset}: rename {source} -> {target}: {target} is not a "
+                                f"variable of the codebook's {dataset} dataset")
+        for target, codes in (section.get("recode") or {}).items():
+            if target not in known:
+                problems.append(f"{dataset}: recode of {target}: not a variable of the codebook")
+            elif not isinstance(codes, dict) or not all(
+                    isinstance(k, (int, float)) and isinstance(v, (int, float))
+                    for k, v in codes.items()):
+                problems.append(f"{dataset}: recode of {target}: give numeric code -> code pairs")
+    if problems:
+        raise ExtractError(f"{path}: mapping problems:\n  " + "\n  ".join(problems))
+    return document
+
+
+def _read_sav(path: Path) -> tuple[pd.DataFrame, object]:
+    import pyreadstat
+
+    if not path.is_file():
+        raise ExtractError(f"{path}: file not found; check the path in config.yaml")
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic not in SAV_MAGIC:
+        raise ExtractError(f"{path}: not an SPSS .sav file (it does not start with $FL2); "
+                           "export the survey from SPSS as a .sav file")
+    try:
+        return pyreadstat.read_sav(str(path), user_missing=True)
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, UnicodeError) as exc:
+        raise ExtractError(f"{path}: cannot be read as an SPSS .sav file ({exc}); the file may "
+                           "be truncated or corrupt: export it again") from None
+
+
+def read_extract(path: str | Path, dataset: str, codebook: dict,
+                 mapping: dict | None = None) -> Extract:
+    """Read ``path`` as the extract of ``dataset``, renamed and recoded as ``mapping`` says."""
+    path = Path(path)
+    frame, meta = _read_sav(path)
+    if len(frame) == 0:
+        raise ExtractError(f"{path}: the extract has no rows")
+    section = (mapping or {}).get(dataset) or {}
+    rename = dict(section.get("rename") or {})
+    known = [v["name"] for v in codebook["datasets"][dataset]["variables"]]
+    absent = sorted(set(rename) - set(frame.columns))
+    if absent:
+        raise ExtractError(f"{path}: the mapping renames variables the extract does not have: "
+                           f"{', '.join(absent)}")
+    targets = pd.Series(rename).value_counts()
+    clashes = sorted(set(targets[targets > 1].index)
+                     | (set(rename.values()) & (set(frame.columns) - set(rename))))
+    if clashes:
+        raise ExtractError(f"{path}: the mapping gives more than one column the same name: "
+                           f"{', '.join(clashes)}")
+    frame = frame.rename(columns=rename)
+    keep = [c for c in frame.columns if c in known]
+    unmapped = [c for c in frame.columns if c not in known]
+    labels = {rename.get(k, k): v for k, v in (meta.variable_value_labels or {}).items()}
+    declared = {rename.get(k, k): v for k, v in (meta.missing_ranges or {}).items()}
+    declared.update({rename.get(k, k): v for k, v in (meta.missing_user_values or {}).items()})
+    strings = {rename.get(k, k) for k, t in (meta.original_variable_types or {}).items()
+               if str(t).startswith("A")}
+    frame = frame[keep].copy()
+    recoded = {}
+    for var, codes in (section.get("recode") or {}).items():
+        if var in frame.columns:
+            old = frame[var]
+            frame[var] = old.replace({float(k): float(v) for k, v in codes.items()})
+            recoded[var] = int((~(old.eq(frame[var]) | old.isna())).sum())
+    return Extract(dataset, str(path), frame, rename, unmapped, recoded,
+                   dict(section.get("recode") or {}),
+                   {k: v for k, v in labels.items() if k in keep},
+                   {k: v for k, v in declared.items() if k in keep}, strings & set(keep))

@@ -1,0 +1,294 @@
+"""Validate an extract against the codebook: a pandera schema generated from it, plus the checks a
+column schema cannot state (value labels that contradict the codebook, routing).
+
+Errors (the extract is not usable): a required variable absent, a variable of the wrong type
+(text where the codebook has codes, or the reverse), a code outside the labelled set and the
+declared missing codes (-99, -98), a non-integer or negative count, a value outside a continuous
+variable's range, a duplicate or blank respondent id, an LA code not in the LA frame, value labels
+that give a codebook label to a different code (a reversed or mislabelled scale).
+Warnings (reported, the extract is used): routing (a routed-out question answered, a routed-in one
+left system-missing), missing codes present but not declared missing in the .sav, variables
+dropped because the codebook does not know them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from iro_stats.read.spss import Extract, ExtractError
+
+MISSING = (-99.0, -98.0)
+NUMERIC_KINDS = ("categorical", "ordinal", "binary", "count", "continuous")
+FIRST_ROWS = 5
+
+
+@dataclass
+class Problem:
+    """One finding: the variable, what is wrong, the offending values and rows (by id)."""
+
+    variable: str
+    problem: str
+    values: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    n_rows: int = 0
+    advice: str = ""
+
+    def message(self) -> str:
+        text = f"{self.variable}: {self.problem}"
+        if self.values:
+            shown = ", ".join(_show(v) for v in self.values[:10])
+            text += f"; values {shown}" + (" ..." if len(self.values) > 10 else "")
+        if self.rows:
+            text += (f"; {self.n_rows} row(s), first: {', '.join(map(str, self.rows[:FIRST_ROWS]))}")
+        return text + (f". {self.advice}" if self.advice else "")
+
+
+def _show(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+@dataclass
+class Report:
+    """What validation found in one extract."""
+
+    extract: Extract
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        e = self.extract
+        lines = [(f"{e.path}: {e.dataset} extract, {len(e.frame)} rows, "
+                  f"{len(e.frame.columns)} codebook variables")]
+        if e.renamed:
+            lines.append(f"  mapped: {len(e.renamed)} variables renamed"
+                         + (f", {sum(e.recoded.values())} values recoded in "
+                            f"{len(e.recoded)} variables" if e.recoded else ""))
+        declared = sum(1 for v in e.missing_declared.values() if v)
+        lines.append(f"  missing values declared in the file for {declared} variables; "
+                     "the codebook's -99 (not answered) and -98 (routed out) are applied")
+        if e.unmapped:
+            lines.append(f"  dropped (not in the codebook, not mapped): {len(e.unmapped)}: "
+                         + ", ".join(e.unmapped[:20]) + (" ..." if len(e.unmapped) > 20 else ""))
+        for kind, problems in (("error", self.errors), ("warning", self.warnings)):
+            for p in problems:
+                lines.append(f"  {kind}: {p.message()}")
+        verdict = "usable" if self.usable else f"NOT usable ({len(self.errors)} error(s))"
+        lines.append(f"  => {verdict}, {len(self.warnings)} warning(s)")
+        return "\n".join(lines)
+
+    def raise_if_unusable(self) -> None:
+        if self.errors:
+            raise ExtractError(self.summary())
+
+
+def _codes(codebook: dict, var: dict) -> set[float]:
+    labels = var.get("values")
+    scale = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
+    return {float(c) for c in scale}
+
+
+def _labels(codebook: dict, var: dict) -> dict[str, float]:
+    labels = var.get("values")
+    scale = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
+    return {_norm(text): float(code) for code, text in scale.items()}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+
+
+def schema(codebook: dict, dataset: str, la_codes: set[str]):
+    """The pandera schema of ``dataset``: one column per codebook variable, its type, and the
+    values it may hold (labelled codes or missing codes; counts whole and >= 0; ranges)."""
+    import pandera.pandas as pa
+
+    spec = codebook["datasets"][dataset]
+    columns = {}
+    for var in spec["variables"]:
+        name, kind = var["name"], var["kind"]
+        if kind in NUMERIC_KINDS:
+            checks = [pa.Check(lambda s: pd.api.types.is_numeric_dtype(s), element_wise=False,
+                               error="is text in the extract; the codebook has numeric codes")]
+            if kind in ("categorical", "ordinal", "binary"):
+                allowed = sorted(_codes(codebook, var) | set(MISSING))
+                checks.append(pa.Check.isin(allowed, error="codes not in the codebook's labels "
+                                            f"or missing codes ({', '.join(map(_show, allowed))})"))
+            elif kind == "count":
+                checks.append(pa.Check(lambda s: s.isin(MISSING) | ((s >= 0) & (s == s.round())),
+                                       error="counts must be whole numbers >= 0 (or -99/-98)"))
+            else:
+                low, high = var["range"]
+                checks.append(pa.Check(lambda s, lo=low, hi=high: s.isin(MISSING) | s.between(lo, hi),
+                                       error=f"values outside the codebook's range {low}-{high}"))
+            columns[name] = pa.Column(checks=checks, nullable=True, required=True)
+        else:
+            checks = [pa.Check(lambda s: pd.api.types.is_string_dtype(s)
+                               or pd.api.types.is_object_dtype(s), element_wise=False,
+                               error="is numeric in the extract; the codebook has text")]
+            if kind == "id":
+                checks.append(pa.Check(lambda s: s.astype(str).str.strip() != "",
+                                       error="blank respondent id"))
+            if kind == "la":
+                allowed = sorted(la_codes) + ([] if dataset == "la_attributes" else [""])
+                checks.append(pa.Check(lambda s, ok=frozenset(allowed): s.isin(ok),
+                                       error="LA codes not in the LA frame"))
+            columns[name] = pa.Column(checks=checks, nullable=kind == "text",
+                                      unique=kind == "id" or (kind == "la" and var["name"] == spec["id"]),
+                                      required=True)
+    return pa.DataFrameSchema(columns, strict=False, coerce=False, name=dataset)
+
+
+def _id_column(extract: Extract, codebook: dict) -> pd.Series:
+    name = codebook["datasets"][extract.dataset]["id"]
+    frame = extract.frame
+    if name in frame.columns:
+        return frame[name].astype(str)
+    return pd.Series([f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+
+
+def _schema_problems(extract: Extract, codebook: dict, la_codes: set[str]) -> list[Problem]:
+    import pandera.errors as pe
+
+    frame = extract.frame
+    ids = _id_column(extract, codebook)
+    try:
+        schema(codebook, extract.dataset, la_codes).validate(frame, lazy=True)
+        return []
+    except pe.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems = []
+    for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
+        column = column if isinstance(column, str) else extract.dataset
+        check = str(check)
+        rows = group["index"].dropna()
+        values = sorted({v for v in group["failure_case"].tolist() if not _isnan(v)},
+                        key=lambda v: (str(type(v)), v))
+        if check == "column_in_dataframe":
+            missing = sorted(values)
+            problems.append(Problem(
+                f"{len(missing)} variable(s)", "required by the codebook but absent from the "
+                "extract", missing, advice="Add them to the extract, or map the extract's names "
+                "to them in the mapping file (rename)"))
+            continue
+        if check == "field_uniqueness":
+            check = "duplicate ids (each respondent must appear once)"
+        elif check == "not_nullable":
+            check = "system-missing where a value is required"
+            values = []
+        id_rows = ids.loc[rows.astype(int)].tolist() if len(rows) else []
+        problems.append(Problem(column, check, values, sorted(set(id_rows)),
+                                len(set(rows)), advice=_advice(check)))
+    return problems
+
+
+def _isnan(value) -> bool:
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _advice(check: str) -> str:
+    if "codes not in" in check:
+        return "Recode them in the mapping file (recode), e.g. a survey's own missing code to -99"
+    if "duplicate" in check:
+        return "Remove the duplicate rows or fix the ids in the extract"
+    if "LA codes" in check:
+        return "Use the three-letter codes of data/reference/local_authorities_england_2012.csv"
+    if "is text" in check or "is numeric" in check:
+        return "Export the variable with the codebook's type, or map another variable to it"
+    return ""
+
+
+def _label_problems(extract: Extract, codebook: dict) -> list[Problem]:
+    """Value labels in the .sav that give a codebook label to another code (reversed scales)."""
+    problems = []
+    variables = {v["name"]: v for v in codebook["datasets"][extract.dataset]["variables"]}
+    for name, labels in extract.value_labels.items():
+        var = variables.get(name)
+        if var is None or var["kind"] not in ("categorical", "ordinal", "binary"):
+            continue
+        expected = _labels(codebook, var)
+        recode = {float(k): float(v) for k, v in extract.recode_map.get(name, {}).items()}
+        wrong = []
+        for code, text in labels.items():
+            code = recode.get(float(code), float(code))
+            want = expected.get(_norm(text))
+            if want is not None and want != code and code not in MISSING:
+                wrong.append(f"{_show(code)}={text!r} (codebook: {_show(want)})")
+        if wrong:
+            problems.append(Problem(name, "value labels contradict the codebook (mislabelled or "
+                                    "reversed scale)", wrong,
+                                    advice="Recode the variable in the mapping file so that its "
+                                    "codes mean what the codebook says"))
+    return problems
+
+
+def _routed_in(frame: pd.DataFrame, rule: str) -> pd.Series:
+    """Rows for which a routing condition holds (evaluated on the variables it names)."""
+    names = [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule) if n in frame.columns]
+    return frame[names].eval(rule).fillna(False).astype(bool)
+
+
+def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
+    frame = extract.frame
+    ids = _id_column(extract, codebook)
+    problems, conditions = [], {}
+    for var in codebook["datasets"][extract.dataset]["variables"]:
+        rule, name = var.get("routing"), var["name"]
+        if not rule or name not in frame.columns or var["kind"] not in NUMERIC_KINDS:
+            continue
+        if rule not in conditions:
+            try:
+                conditions[rule] = _routed_in(frame, rule)
+            except (KeyError, TypeError, ValueError, pd.errors.UndefinedVariableError):
+                conditions[rule] = None
+        routed_in = conditions[rule]
+        if routed_in is None:
+            problems.append(Problem(name, f"routing condition {rule!r} cannot be checked (its "
+                                    "gate variable is absent or not numeric)"))
+            continue
+        value = frame[name]
+        answered = value.notna() & ~value.isin(MISSING)
+        for mask, what in ((~routed_in & answered, f"answered although routed out ({rule} is false)"),
+                           (routed_in & value.isna(), f"system-missing although routed in ({rule})")):
+            if mask.any():
+                problems.append(Problem(name, what, [], ids[mask].tolist(), int(mask.sum())))
+    return problems
+
+
+def _missing_declaration_problems(extract: Extract, codebook: dict) -> list[Problem]:
+    problems = []
+    for var in codebook["datasets"][extract.dataset]["variables"]:
+        name = var["name"]
+        if var["kind"] not in NUMERIC_KINDS or name not in extract.frame.columns:
+            continue
+        present = set(extract.frame[name][extract.frame[name].isin(MISSING)].unique())
+        declared = set()
+        for item in extract.missing_declared.get(name) or []:
+            if isinstance(item, dict):
+                declared |= {c for c in MISSING if item["lo"] <= c <= item["hi"]}
+            else:
+                declared.add(float(item))
+        undeclared = sorted(present - declared)
+        if undeclared:
+            problems.append(Problem(name, "missing codes present but not declared as missing "
+                                    "values in the .sav (applied from the codebook anyway)",
+                                    undeclared))
+    return problems
+
+
+def validate(extract: Extract, codebook: dict, la_codes: set[str]) -> Report:
+    """Check ``extract`` against the codebook and the LA frame's codes."""
+    errors = _schema_problems(extract, codebook, la_codes)
+    errors += _label_problems(extract, codebook)
+    warnings = _routing_problems(extract, codebook)
+    warnings += _missing_declaration_problems(extract, codebook)
+    return Report(extract, errors, warnings)

@@ -1,0 +1,150 @@
+"""Published beside reproduced, for every value of ``published.yaml``, with a verdict.
+
+The reproduced numbers come from the code that makes the tables and models: every value with a
+spec is measured by :func:`iro_stats.stats.reproduce.reproduce` (the value engine of the tables), and
+Table A.3 comes from the models' own comparison (:func:`iro_stats.stats.models.compare_published`).
+
+Columns: ``id, source, group, statistic, base_n_published, base_n_reproduced, published,
+reproduced, abs_diff, tolerance, status, note``. The tolerance is half a unit of the printed
+precision; ``match`` means the exact reproduced value rounds half-up to the printed one (and the
+base N agrees where one is printed); ``mismatch`` otherwise, with the reason where it is known (the
+report's own inconsistencies, ``data/reference/report_inconsistencies.yaml``); ``not_computable``
+with the reason (no extract carries the number, or the engine cannot yet measure it).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from iro_stats.common.errors import ReferenceDataError
+from iro_stats.reference.loaders import parse_yaml
+
+COLUMNS = ["id", "source", "group", "statistic", "base_n_published", "base_n_reproduced",
+           "published", "reproduced", "abs_diff", "tolerance", "status", "note"]
+
+
+def load_inconsistencies(path: str | Path, published: pd.DataFrame) -> pd.DataFrame:
+    """The reviewed list of the report's own inconsistencies: ``id, kind, arithmetic``; every id
+    must be a published value."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReferenceDataError(f"{path}: file not found")
+    document = parse_yaml(path.read_text(encoding="utf-8")) or []
+    frame = pd.DataFrame(document, columns=["id", "kind", "arithmetic"])
+    unknown = sorted(set(frame["id"]) - set(published["id"]))
+    if unknown:
+        raise ReferenceDataError(f"{path}: ids not in published.yaml: {', '.join(unknown)}")
+    if frame["id"].duplicated().any():
+        raise ReferenceDataError(f"{path}: ids listed twice: "
+                                 f"{', '.join(frame.loc[frame['id'].duplicated(), 'id'])}")
+    return frame
+
+
+def _number(value) -> float | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (tuple, list)):
+        return None
+    return float(value)
+
+
+def _abs_diff(row) -> float | None:
+    if row["statistic"] == "range" and isinstance(row["reproduced"], tuple):
+        low, high = row["reproduced"]
+        return max(abs(low - row["value_min"]), abs(high - row["value_max"]))
+    published, reproduced = _number(row["value"]), _number(row["reproduced"])
+    if published is None or reproduced is None:
+        return None
+    return abs(reproduced - published)
+
+
+def _shown(value):
+    if isinstance(value, tuple):
+        return f"{value[0]:g}-{value[1]:g}"
+    return value
+
+
+def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
+                            models: pd.DataFrame | None,
+                            inconsistencies: pd.DataFrame) -> pd.DataFrame:
+    """One row per published value (see the module docstring). ``reproduced`` is the output of
+    :func:`iro_stats.stats.reproduce.reproduce`, ``models`` that of ``model_comparison.compare_published``."""
+    keep = ["id", "reproduced", "base_n_reproduced", "status", "note"]
+    if "suppression" in reproduced.columns:
+        keep.append("suppression")
+    table = published.merge(reproduced[keep].rename(columns={"note": "engine_note"}), on="id",
+                            how="left")
+    if models is not None and len(models):
+        fitted = models.dropna(subset=["id"]).set_index("id")
+        for column, source in (("reproduced", "reproduced"), ("status", "status")):
+            table[column] = table[column].astype(object)
+            hit = table["id"].isin(fitted.index)
+            table.loc[hit, column] = table.loc[hit, "id"].map(fitted[source])
+        hit = table["id"].isin(fitted.index)
+        table.loc[hit, "engine_note"] = table.loc[hit, "id"].map(
+            lambda i: "Table A.3: not in the reproduced final model"
+            if pd.isna(fitted.loc[i, "reproduced"]) else "Table A.3, final model: significance "
+            + ("agrees" if fitted.loc[i, "significance_matches"] else "differs"))
+    reasons = inconsistencies.set_index("id")["arithmetic"]
+    rows = []
+    for row in table.to_dict("records"):
+        status = row["status"]
+        note = row["engine_note"] if isinstance(row["engine_note"], str) else ""
+        if status in ("pending", "not_computable") or pd.isna(status):
+            status = "not_computable"
+            note = note or (row["not_computable"] if isinstance(row["not_computable"], str)
+                            else "no spec")
+        elif status == "approximate":
+            status = "mismatch"
+            note = "printed in words, an approximation that the exact figure does not round to"
+        if status == "mismatch" and row["id"] in reasons.index:
+            note = f"report inconsistency: {reasons[row['id']]}"
+        if isinstance(row.get("suppression"), str) and row["suppression"]:
+            note = f"suppressed ({row['suppression']}: a count below the disclosure threshold)"
+        decimals = int(row["decimals"])
+        rows.append({
+            "id": row["id"], "source": row["source"], "group": row["group"],
+            "statistic": row["statistic"], "base_n_published": row["base_n_min"],
+            "base_n_reproduced": row["base_n_reproduced"],
+            "published": (row["value"] if pd.notna(row["value"])
+                          else f"{row['value_min']:g}-{row['value_max']:g}"),
+            "reproduced": _shown(row["reproduced"]),
+            "abs_diff": _abs_diff(row),
+            "tolerance": float(Fraction(1, 2) / 10 ** decimals),
+            "status": status, "note": note})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def write_reproduction(frames_dir, specs_path, published_path, models_comparison_path,
+                       consistency_path, inconsistencies_path, threshold: int | None,
+                       run: dict, csv_out, html_out) -> dict[str, int]:
+    """Every published value measured on the analysis frames of ``frames_dir``, Table A.3 taken
+    from the models' comparison, written beside the published values (CSV) and as the reviewers'
+    HTML report with the report's self-audit and the provenance of ``run`` (source, seed).
+    Suppressed at ``threshold`` (None: no disclosure control). Returns the count per status."""
+    from iro_stats.common.atomic import write_csv, write_text
+    from iro_stats.dataset.analysis import read_analysis_frames
+    from iro_stats.reference.loaders import load_published
+    from iro_stats.reference.specs import load_specs
+    from iro_stats.report import html
+    from iro_stats.stats.disclosure import protect_measured
+    from iro_stats.stats.measures import resolve
+    from iro_stats.stats.reproduce import reproduce
+
+    published = load_published(published_path)
+    specs = load_specs(specs_path)
+    measured = reproduce(read_analysis_frames(frames_dir), resolve(specs, published), published,
+                         specs["pending"])
+    if threshold is not None:
+        measured = protect_measured(measured, threshold)
+    table = published_vs_reproduced(published, measured, pd.read_csv(models_comparison_path),
+                                    load_inconsistencies(inconsistencies_path, published))
+    write_csv(csv_out, table)
+    inputs = {p.name: str(p) for p in sorted(Path(frames_dir).glob("*.parquet"))}
+    inputs.update({"published.yaml": str(published_path), "specs": str(specs_path)})
+    write_text(html_out, html.render(table, pd.read_csv(consistency_path),
+                                     html.provenance(run, inputs)))
+    return table["status"].value_counts().to_dict()

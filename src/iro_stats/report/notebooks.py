@@ -1,0 +1,65 @@
+"""Execute a notebook kept as a jupytext percent script and export it as HTML.
+
+The workflow runs each notebook against the current results: a first cell sets ``RESULTS`` (the
+results folder) and ``SOURCE`` (synthetic or spss), the kernel is the interpreter that runs the
+workflow, and the executed notebook is exported as standalone HTML. ``FIGURES`` is the figures
+folder. Notebooks read the pipeline's
+outputs and explain them; they compute nothing differently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iro_stats.common.atomic import atomic_path, write_text
+from iro_stats.common.errors import IroStatsError
+
+
+def execute(source: str | Path, html_out: str | Path, results: str | Path, data_source: str,
+            figures: str | Path | None = None, ipynb_out: str | Path | None = None,
+            timeout: int = 300) -> None:
+    """Run ``source`` (a ``.py`` percent script) with ``RESULTS``, ``FIGURES`` and ``SOURCE``
+    set; write HTML."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    source = Path(source)
+    if not source.is_file():
+        raise IroStatsError(f"{source}: notebook not found")
+    # The kernel boots in its own process (about half a second) while this one reads the
+    # notebook and readies the HTML exporter (its first export loads the templates).
+    client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout,
+                            shutdown_kernel="immediate",
+                            resources={"metadata": {"path": str(source.parent.resolve())}})
+    client.km = client.create_kernel_manager()
+    client.start_new_kernel()
+    try:
+        import jupytext
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
+        exporter.from_notebook_node(nbformat.v4.new_notebook())
+        notebook = jupytext.read(source)
+    except BaseException:
+        client._cleanup_kernel()
+        raise
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    parameters = nbformat.v4.new_code_cell(
+        "from pathlib import Path\n"
+        f"RESULTS = Path({str(Path(results).resolve())!r})\n"
+        f"FIGURES = Path({str(Path(figures or results).resolve())!r})\n"
+        f"SOURCE = {data_source!r}")
+    parameters.metadata["tags"] = ["injected-parameters"]
+    notebook.cells.insert(0, parameters)
+    client.nb = notebook
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        raise IroStatsError(f"{source}: a cell failed:\n{str(exc)[-2000:]}") from None
+    body, _ = exporter.from_notebook_node(notebook)
+    write_text(html_out, body)
+    if ipynb_out:
+        with atomic_path(ipynb_out) as tmp:
+            nbformat.write(notebook, tmp)

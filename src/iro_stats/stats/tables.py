@@ -1,0 +1,460 @@
+"""The report's tables (and the data of its figures) from declarative layouts: one engine.
+
+A layout (``specs/tables/*.yaml``, ``specs/figures.yaml``) says what a table shows; every number in
+it is measured by :func:`iro_stats.stats.measures.measure`, the engine of the value specs, so a cell and
+the published value it reproduces are the same computation. Three kinds of layout:
+
+- ``grid`` (the default): **rows x columns**. Table-level fields (``dataset``, ``var``, ``codes``,
+  ``where``, ``statistic``, ``count``, ``with``) are defaults; each column and each row adds or
+  overrides fields (``where`` conditions are combined with *and*). String fields may name a row's
+  or column's own keys in braces (``var: "{prefix}_valued"``). ``rows: codes`` gives one row per
+  code of the variable's scale (``codes desc``: highest first; ``scale:`` names a codebook scale
+  where the variable has none), ``rows: {vars: [...]}`` one row per 0/1 variable (a
+  multi-response set). ``extra_rows`` are shown in the table but not plotted (collapsed
+  categories such as "always or often"); a row with ``only: [column keys]`` has cells in those
+  columns alone.
+- ``text``: every published value of ``blocks`` (a section's in-text statistics), each measured
+  with its own value spec.
+
+Statistics follow SPSS: a percentage is the valid percent over the non-missing answers of its
+(sub)group; a multi-response option (0/1) is over those who answered the question; mean and SD
+with n - 1. Each cell carries its exact value, count, base N, rows excluded as missing, a 95%
+interval (Wilson for percentages, t for means; :mod:`iro_stats.stats.intervals`) and, where the report
+prints it, the published id, value and the comparison's status. A grid's cells are matched to the
+published values of its ``blocks`` (default: the table's id) by their spec (dataset, variable,
+codes, subgroup, statistic); a published value with a spec that no cell carries is an error,
+unless the layout says ``partial: true`` (it shows some of a text section's values).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from iro_stats.stats.intervals import mean_interval, wilson
+from iro_stats.stats.measures import Columns, SpecError, measure
+from iro_stats.reference.loaders import parse_yaml
+from iro_stats.stats.reproduce import reproduce
+from iro_stats.common.rounding import printed
+
+CELL_FIELDS = ("dataset", "var", "codes", "where", "with", "count")
+TEMPLATED = ("dataset", "var", "where", "with", "count", "label")
+DECIMALS = {"percent": 0, "mean": 1, "sd": 2, "count": 0, "range": 0, "r": 2, "p": 3}
+CELL_COLUMNS = [
+    "table", "row", "row_label", "column", "column_label", "plotted", "additive", "statistic",
+    "dataset", "var", "codes", "where", "value", "exact", "display", "count", "base_n",
+    "excluded_n", "outside_n", "ci_low", "ci_high", "population", "ci_low_fpc", "ci_high_fpc",
+    "published_id", "published_value", "status", "note",
+]
+
+
+class LayoutError(SpecError):
+    """A table or figure layout that does not fit the codebook, the data or the published values."""
+
+
+@dataclass
+class Context:
+    """What every layout is measured against: the analysis frames (see
+    :func:`iro_stats.dataset.analysis.analysis_frames`), the codebook, the published values with their
+    resolved value specs and pending reasons, and the population sizes (dataset -> N) for the
+    finite population correction (empty: no corrected intervals)."""
+
+    frames: dict[str, pd.DataFrame]
+    codebook: dict
+    published: pd.DataFrame
+    resolved: dict[str, dict]
+    pending: dict[str, str] = field(default_factory=dict)
+    populations: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, Columns] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.columns = {name: Columns(frame) for name, frame in self.frames.items()}
+
+
+def _read_spec(path: Path) -> dict:
+    if not path.is_file():
+        raise LayoutError(f"{path}: file not found")
+    return parse_yaml(path.read_text(encoding="utf-8")) or {}
+
+
+def load_layouts(paths: str | Path | list, section: str,
+                 units: str | Path | None = None) -> dict[str, dict]:
+    """The layouts of ``section`` (``tables`` or ``figures``) in one or more YAML spec files, in
+    file order, each with the nouns of ``units`` (``specs/units.yaml``: dataset -> noun for the
+    base line) put into it. A layout id defined in two files is an error."""
+    nouns = (_read_spec(Path(units)).get("units") or {}) if units else {}
+    layouts: dict[str, dict] = {}
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        for lid, spec in (_read_spec(Path(path)).get(section) or {}).items():
+            if lid in layouts:
+                raise LayoutError(f"{path}: {section} {lid} is defined in another file too")
+            layouts[lid] = {"units": nouns, **spec}
+    return layouts
+
+
+def with_titles(layouts: dict[str, dict], published: pd.DataFrame) -> dict[str, dict]:
+    """Each layout with ``source`` and ``title`` (default: its published block's)."""
+    blocks = published.drop_duplicates("block").set_index("block")
+    out = {}
+    for lid, layout in layouts.items():
+        known = lid in blocks.index
+        if not (known or (layout.get("source") and layout.get("title"))):
+            raise LayoutError(f"{lid}: not a published block; give it a source and a title")
+        out[lid] = {"source": blocks.at[lid, "source"] if known else None,
+                    "title": blocks.at[lid, "title"] if known else None,
+                    **{k: v for k, v in layout.items() if v is not None}}
+    return out
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _norm_where(where) -> str:
+    return re.sub(r"\s+", "", str(where or "")).replace('"', "'")
+
+
+def match_key(statistic: str, spec: dict) -> tuple:
+    """What identifies a measurement: two specs with the same key give the same number."""
+    where = _norm_where(spec.get("where"))
+    dataset = spec.get("dataset")
+    if statistic == "count":
+        return (statistic, dataset, spec.get("count", "rows"), where)
+    if statistic == "percent":
+        return (statistic, dataset, spec.get("var"), tuple(sorted(spec.get("codes", [1]))), where)
+    return (statistic, dataset, spec.get("var"), spec.get("with"), where)
+
+
+def _published_index(ctx: Context, blocks: list[str]) -> dict[tuple, str]:
+    chosen = ctx.published[ctx.published["block"].isin(blocks)]
+    index: dict[tuple, str] = {}
+    for row in chosen.itertuples():
+        if row.id not in ctx.resolved:
+            continue
+        key = match_key(row.statistic, ctx.resolved[row.id])
+        if key in index:
+            raise LayoutError(f"{row.id} and {index[key]} measure the same thing; a cell can "
+                              "carry only one published value")
+        index[key] = row.id
+    return index
+
+
+# --------------------------------------------------------------------------- one cell
+
+
+def _display(value, statistic: str, decimals: int) -> str:
+    if isinstance(value, tuple):
+        return "-".join(printed(v, decimals) for v in value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return printed(value, decimals)
+
+
+def measure_cell(ctx: Context, statistic: str, spec: dict, decimals: int | None = None) -> dict:
+    """One statistic on one spec: exact value, display, count, base, exclusions and interval."""
+    frame = ctx.columns[spec["dataset"]]
+    decimals = DECIMALS.get(statistic, 2) if decimals is None else decimals
+    out = {"statistic": statistic, "dataset": spec["dataset"], "var": spec.get("var"),
+           "codes": " ".join(str(c) for c in spec.get("codes", [])) if statistic == "percent"
+           else "", "where": spec.get("where") or ""}
+    try:
+        m = measure(frame, statistic, spec)
+    except SpecError as exc:
+        return {**out, "value": math.nan, "display": "", "note": str(exc)}
+    population = ctx.populations.get(spec["dataset"])
+    out.update(base_n=m.base_n, excluded_n=m.excluded, outside_n=m.outside,
+               display=_display(m.value, statistic, decimals))
+    if isinstance(m.value, tuple):
+        return {**out, "value": math.nan, "exact": f"{m.value[0]:g}-{m.value[1]:g}"}
+    out.update(value=float(m.value), exact=str(m.value) if isinstance(m.value, (Fraction, int))
+               else repr(float(m.value)))
+    if statistic == "percent":
+        count = int(m.value * m.base_n / 100)
+        out.update(count=count)
+        out["ci_low"], out["ci_high"] = wilson(count, m.base_n)
+        if population:
+            out["population"] = population
+            out["ci_low_fpc"], out["ci_high_fpc"] = wilson(count, m.base_n, population)
+    elif statistic == "count":
+        out.update(count=int(m.value))
+    elif statistic == "mean" and m.base_n >= 2:
+        sd = float(measure(frame, "sd", spec).value)
+        out["ci_low"], out["ci_high"] = mean_interval(float(m.value), sd, m.base_n)
+        if population:
+            out["population"] = population
+            out["ci_low_fpc"], out["ci_high_fpc"] = mean_interval(float(m.value), sd, m.base_n,
+                                                                  population)
+    return out
+
+
+# --------------------------------------------------------------------------- grids
+
+
+def _scale(ctx: Context, fields: dict) -> dict:
+    if fields.get("scale"):
+        return ctx.codebook["scales"][fields["scale"]]
+    variable = _variable(ctx, fields)
+    values = variable.get("values") if variable else None
+    if isinstance(values, str):
+        return ctx.codebook["scales"][values]
+    if not values:
+        raise LayoutError(f"{fields.get('dataset')}.{fields.get('var')}: no codes in the "
+                          "codebook; give the layout a scale")
+    return values
+
+
+def _variable(ctx: Context, fields: dict) -> dict | None:
+    dataset = ctx.codebook["datasets"].get(fields.get("dataset"), {})
+    return next((v for v in dataset.get("variables", []) if v["name"] == fields.get("var")),
+                None)
+
+
+def _fill(fields: dict) -> dict:
+    out = dict(fields)
+    for name in TEMPLATED:
+        if isinstance(out.get(name), str) and "{" in out[name]:
+            out[name] = out[name].format_map(fields)
+    return out
+
+
+def _items(items, base: dict, ctx: Context) -> list[dict]:
+    """Rows or columns of a layout: a list, ``codes`` / ``codes desc`` or ``{vars: [...]}``."""
+    if items is None:
+        return []
+    if isinstance(items, str):
+        how, _, order = items.partition(" ")
+        if how != "codes":
+            raise LayoutError(f"unknown row/column generator {items!r}")
+        scale = _scale(ctx, _fill(base))
+        codes = sorted((int(c) for c in scale), reverse=order.strip() == "desc")
+        return [{"key": str(c), "label": scale.get(c, scale.get(str(c))), "codes": [c],
+                 "_additive": True} for c in codes]
+    if isinstance(items, dict) and "vars" in items:
+        return [{"key": v, "var": v} for v in items["vars"]]
+    return [dict(item) for item in items]
+
+
+def _where(*parts) -> str | None:
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
+
+
+def _var_label(ctx: Context, spec: dict) -> str | None:
+    variable = _variable(ctx, spec)
+    if not variable:
+        return None
+    label = variable.get("label", "").split(": ", 1)[-1]
+    return label[:1].upper() + label[1:]
+
+
+def grid_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
+    """Every cell of a grid layout, measured, with the published value it carries."""
+    table_fields = {k: v for k, v in layout.items() if k in (*CELL_FIELDS, "statistic", "scale")}
+    columns = _items(layout.get("columns") or [{"key": "value", "label": layout.get(
+        "column_label", "%")}], table_fields, ctx)
+    first = {**table_fields, **columns[0]}
+    first["where"] = _where(table_fields.get("where"), columns[0].get("where"))
+    blocks = layout.get("blocks", [table_id])
+    index = _published_index(ctx, blocks)
+    by_id = ctx.published.set_index("id")
+    cells = []
+    for rows, plotted in ((_items(layout.get("rows"), first, ctx), True),
+                          (_items(layout.get("extra_rows"), first, ctx), False)):
+        for row in rows:
+            for column in columns:
+                if row.get("only") and column["key"] not in row["only"]:
+                    continue
+                merged = _fill({**table_fields, **column, **row})
+                merged["where"] = _where(table_fields.get("where"), column.get("where"),
+                                         row.get("where"))
+                statistic = merged.get("statistic", "percent")
+                spec = {k: merged[k] for k in CELL_FIELDS if merged.get(k) is not None}
+                pid = index.pop(match_key(statistic, spec), None)
+                decimals = int(by_id.at[pid, "decimals"]) if pid else None
+                cell = measure_cell(ctx, statistic, spec, decimals)
+                cells.append({"table": table_id, "row": str(row["key"]),
+                              "row_label": row.get("label"), "column": str(column["key"]),
+                              "column_label": column.get("label", column["key"]),
+                              "plotted": plotted, "additive": bool(row.get("_additive")),
+                              **cell, "published_id": pid})
+    if index and not layout.get("partial"):
+        raise LayoutError(f"{table_id}: published values no cell carries: "
+                          f"{', '.join(sorted(index.values()))}")
+    frame = pd.DataFrame(cells)
+    # Row labels: the layout's, else the report's label of the row's published value, else the
+    # codebook's variable label.
+    for key, members in frame.groupby("row", sort=False):
+        if members["row_label"].notna().any():
+            continue
+        pids = members["published_id"].dropna()
+        label = (by_id.at[pids.iloc[0], "label"] if len(pids)
+                 else _var_label(ctx, {"dataset": members["dataset"].iloc[0],
+                                       "var": members["var"].iloc[0]}) or key)
+        frame.loc[members.index, "row_label"] = label
+    return frame
+
+
+# --------------------------------------------------------------------------- text statistics
+
+
+def text_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
+    """Every published value of the layout's blocks (a section's in-text statistics), measured
+    with its own value spec; values without one say why (pending or not computable)."""
+    chosen = ctx.published[ctx.published["block"].isin(layout["blocks"])]
+    cells = []
+    for row in chosen.itertuples():
+        base = {"table": table_id, "row": row.id.split(".", 1)[1], "row_label": row.label,
+                "column": row.block, "column_label": row.source, "plotted": False,
+                "additive": False, "published_id": row.id}
+        spec = ctx.resolved.get(row.id)
+        if spec is None:
+            note = ctx.pending.get(row.id) or row.not_computable
+            cells.append({**base, "statistic": row.statistic, "dataset": None, "value": math.nan,
+                          "note": note})
+            continue
+        cells.append({**base, **measure_cell(ctx, row.statistic, spec, int(row.decimals))})
+    return pd.DataFrame(cells)
+
+
+# --------------------------------------------------------------------------- published beside
+
+
+def _published_text(row: pd.Series) -> str:
+    if pd.notna(row["value"]):
+        return f"{row['value']:g}"
+    return f"{row['value_min']:g}-{row['value_max']:g}"
+
+
+def compare(cells: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Add the published value and the comparison's status (by :func:`iro_stats.stats.reproduce
+    .reproduce`, the reproduction's own judge) to every cell that carries one. A cell whose value
+    differs from the reproduction's measurement of the same published value is an engine error."""
+    out = cells.copy()
+    ids = out["published_id"].dropna().tolist()
+    if not ids:
+        return out
+    chosen = ctx.published[ctx.published["id"].isin(ids)]
+    judged = reproduce(ctx.columns, ctx.resolved, chosen, ctx.pending).set_index("id")
+    rows = chosen.set_index("id")
+    for i, pid in out["published_id"].items():
+        if pd.isna(pid):
+            continue
+        out.at[i, "published_value"] = _published_text(rows.loc[pid])
+        out.at[i, "status"] = judged.at[pid, "status"]
+        again = judged.at[pid, "reproduced"]
+        mine = out.at[i, "value"]
+        if isinstance(again, float) and not (math.isnan(mine) and math.isnan(again)) \
+                and not math.isclose(mine, again, rel_tol=1e-12, abs_tol=1e-12):
+            raise LayoutError(f"{out.at[i, 'table']}: cell {out.at[i, 'row']}/"
+                              f"{out.at[i, 'column']} gives {mine}, the reproduction {again} "
+                              f"for {pid}")
+        if pd.isna(out.at[i, "note"]) and pd.notna(judged.at[pid, "note"]):
+            out.at[i, "note"] = judged.at[pid, "note"]
+    return out
+
+
+def build(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
+    """The cells of one layout (grid or text), compared with the published values, in
+    :data:`CELL_COLUMNS` order."""
+    kind = layout.get("kind", "grid")
+    if kind == "grid":
+        cells = grid_cells(table_id, layout, ctx)
+    elif kind == "text":
+        cells = text_cells(table_id, layout, ctx)
+    else:
+        raise LayoutError(f"{table_id}: unknown kind {kind!r} (grid or text)")
+    for column in CELL_COLUMNS:
+        if column not in cells.columns:
+            cells[column] = None
+    cells = cells[CELL_COLUMNS].astype({"published_value": object, "status": object,
+                                        "note": object})
+    return compare(cells, ctx)
+
+
+# --------------------------------------------------------------------------- base line
+
+
+def _n(values: pd.Series) -> str:
+    low, high = int(values.min()), int(values.max())
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
+def base_line(cells: pd.DataFrame, layout: dict) -> str:
+    """The line under a table or figure, as the report prints it: ``N=295 IROs``,
+    ``N=281-287 IROs``, ``N=263 IROs; 59 IRO managers; 59 DCSs`` or, for subgroups,
+    ``county councils N=77; unitary authorities N=60``."""
+    if layout.get("base_line"):
+        return layout["base_line"]
+    units = layout.get("units", {})
+    bases = cells[cells["statistic"].isin(["percent", "mean", "sd"]) & cells["base_n"].notna()]
+    if bases.empty:
+        return ""
+    datasets = list(dict.fromkeys(bases["dataset"]))
+    if len(datasets) > 1:
+        parts = [f"{_n(bases.loc[bases['dataset'] == d, 'base_n'])} {units.get(d, d)}"
+                 for d in datasets]
+        return "N=" + "; ".join(parts)
+    unit = units.get(datasets[0], datasets[0])
+    wheres = bases.groupby("column", sort=False)["where"].first()
+    if len(wheres) > 1 and wheres.nunique() > 1 and layout.get("base_by_column", True):
+        labels = bases.groupby("column", sort=False)["column_label"].first()
+        parts = [f"{labels[c]} N={_n(bases.loc[bases['column'] == c, 'base_n'])}"
+                 for c in wheres.index]
+        return f"{unit[:1].upper()}{unit[1:]}: " + "; ".join(parts)
+    return f"N={_n(bases['base_n'])} {unit}"
+
+
+# --------------------------------------------------------------------------- disclosure
+
+
+def suppress(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Disclosure control (:func:`iro_stats.stats.disclosure.suppress`): counts below ``threshold`` and
+    the cells they could be derived from are blanked (value, count, display, intervals and the
+    comparison, which would reveal them) and marked in ``suppression``. A column of a
+    distribution (rows from a scale's codes) is one additive group."""
+    from iro_stats.stats.disclosure import suppress as _suppress
+
+    numeric = ["value", "count", "ci_low", "ci_high", "ci_low_fpc", "ci_high_fpc"]
+    out = _suppress(cells.astype({c: float for c in numeric}), threshold,
+                    group=["table", "column"], additive="additive", blank=numeric)
+    hidden = out["suppression"] != ""
+    out.loc[hidden, ["display", "exact", "status"]] = None
+    return out
+
+
+def build_layouts(frames_dir, codebook_path, published_path, specs_path, layout_paths,
+                  section: str, units_path, populations: dict[str, int],
+                  threshold: int | None) -> dict[str, tuple[dict, pd.DataFrame, str]]:
+    """Every layout of ``section`` (tables or figures) measured on the analysis frames of
+    ``frames_dir``: layout id -> (layout, cells, base line), cells suppressed at ``threshold``
+    (None: no disclosure control)."""
+    from iro_stats.dataset.analysis import read_analysis_frames
+    from iro_stats.reference.loaders import load_codebook, load_published
+    from iro_stats.reference.specs import load_specs
+    from iro_stats.stats.measures import resolve
+
+    published = load_published(published_path)
+    specs = load_specs(specs_path)
+    ctx = Context(read_analysis_frames(frames_dir), load_codebook(codebook_path), published,
+                  resolve(specs, published), specs["pending"], populations)
+    built = {}
+    for lid, layout in with_titles(load_layouts(layout_paths, section, units_path),
+                                   published).items():
+        cells = build(lid, layout, ctx)
+        if threshold is not None:
+            cells = suppress(cells, threshold)
+        built[lid] = (layout, cells, base_line(cells, layout))
+    return built
+
+
+def summary(built: dict[str, tuple[dict, pd.DataFrame, str]]) -> str:
+    """How many layouts, published values carried and matching."""
+    carried = sum(int(c["published_id"].notna().sum()) for _, c, _ in built.values())
+    matching = sum(int((c["status"] == "match").sum()) for _, c, _ in built.values())
+    return f"{len(built)} layouts; {carried} published values carried, {matching} match"
