@@ -26,9 +26,10 @@ def _solve_masked(xtx: np.ndarray, xty: np.ndarray, mask: np.ndarray) -> np.ndar
         return (np.linalg.pinv(a) @ b)[..., 0]
 
 
-def cluster_weights(clusters: np.ndarray, replicates: int, seed: int) -> np.ndarray:
+def cluster_weights(clusters: np.ndarray, replicates: int, seed) -> np.ndarray:
     """Frequency weights (replicates x rows) of a cluster bootstrap: each replicate draws as many
-    clusters as there are, with replacement; a row's weight is how often its cluster was drawn."""
+    clusters as there are, with replacement; a row's weight is how often its cluster was drawn.
+    ``seed``: an int or a ``SeedSequence`` (:func:`chunk_seed`)."""
     names, idx = np.unique(clusters, return_inverse=True)
     draws = np.random.default_rng(seed).integers(0, len(names), size=(replicates, len(names)))
     counts = np.stack([np.bincount(r, minlength=len(names)) for r in draws]).astype(float)
@@ -179,8 +180,13 @@ def summarise_bootstrap(draws: pd.DataFrame, results: dict[str, ModelResult],
 
 
 def chunk_seed(seed: int, chunk: int, model_index: int) -> int:
-    """The seed of one model's replicates in one chunk of a fanned-out bootstrap."""
-    return seed + 7919 * chunk + model_index
+    """The seed of one model's replicates in one chunk of a fanned-out bootstrap: drawn from the
+    stage ``bootstrap / chunk / model`` of the configured seed's tree
+    (:mod:`iro_stats.common.seeds`), so chunks and models draw independent replicates whatever
+    else draws."""
+    from iro_stats.common.seeds import sequence
+
+    return int(sequence(seed, "bootstrap", chunk, model_index).generate_state(1)[0])
 
 
 def bootstrap_chunk(results: dict[str, ModelResult], spec: ModelSpec, replicates: int,

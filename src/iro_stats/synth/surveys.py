@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from iro_stats.reference.model_spec import ModelSpec, load_spec
+from iro_stats.common.seeds import stream
 from iro_stats.dataset.analysis import LA_COLUMNS
 from iro_stats.synth import joint, la_answers, table_a3
 from iro_stats.synth.la_structure import build as build_skeleton
@@ -213,19 +214,21 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     dropped because they conflict with others (``id, conflict``). With a models spec (the
     config's ``models``) Table A.3 is calibrated at the end (:mod:`.table_a3`); ``None`` leaves
     it out."""
-    rng = np.random.default_rng(seed)
+    def rng(*stage: str):   # one random stream per stage (iro_stats.common.seeds)
+        return stream(seed, "synth", *stage)
+
     spec = _model_spec(model_spec)
     say = progress or (lambda message: None)
     say("responding authorities and LA-level plan")
-    skeleton = build_skeleton(la_frame, published, rng)
+    skeleton = build_skeleton(la_frame, published, rng("la_structure"))
     relaxed: list[dict] = []
     la_targets = la_answers.la_targets(resolved, published)
     # ratings re-dealt among responders for Section 6.1 before any answer depends on them
-    la, enquiry_las = la_answers.deal_enquiries(skeleton, la_targets, ENQUIRIES_PER_LA, rng,
-                                                relaxed)
+    la, enquiry_las = la_answers.deal_enquiries(skeleton, la_targets, ENQUIRIES_PER_LA,
+                                                rng("enquiries"), relaxed)
     correlations = _correlation_targets(resolved, published)
-    la["ofsted_after_apr2011"] = _inspected_after(skeleton, correlations, rng)
-    facts = la_answers.plan(la, la_targets, rng, relaxed)
+    la["ofsted_after_apr2011"] = _inspected_after(skeleton, correlations, rng("inspections"))
+    facts = la_answers.plan(la, la_targets, rng("la_plan"), relaxed)
     la["lac_2012"] = facts["lac_2012"]                         # footnote 8
     la.loc[la["la_code"] == "IOS", ["ofsted_after_apr2011", "lac_2012"]] = [np.nan, 0]
     bases = {
@@ -236,7 +239,7 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     enquiries = [code for code, n in enquiry_las for _ in range(n)]
     bases["cafcass_enquiry"] = pd.DataFrame({
         "enquiry_id": [f"E{i + 1:04d}" for i in range(len(enquiries))], "la_code": enquiries})
-    case_las = list(rng.choice(skeleton["la_code"], size=4, replace=False))
+    case_las = list(rng("referred_cases").choice(skeleton["la_code"], size=4, replace=False))
     case_la = [case_las[0]] * 3 + case_las[1:] + ["", ""]   # 3 cases from one LA, 2 unknown
     children = [(case + 1, case_la[case]) for case, n in enumerate(CHILDREN_PER_CASE)
                 for _ in range(n)]
@@ -248,21 +251,24 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     for dataset, base in bases.items():
         say(f"{dataset}: {len(base)} rows")
         joined = _join_la(base, la)
-        frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published, rng,
+        frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published,
+                                           rng("answers", dataset),
                                            relaxed, (derived or {}).get(dataset),
                                            extra.get(dataset),
                                            model_variables(spec) if dataset == "iro" else
                                            frozenset())
         for target in correlations:
             if target["dataset"] == dataset and not joint.calibrate_r(
-                    frames[dataset], target["var"], target["with"], target["where"], target, rng):
+                    frames[dataset], target["var"], target["with"], target["where"], target,
+                    rng("correlation", target["id"])):
                 relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
     say("LA-level answers written into their sources")
-    la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng, relaxed)
+    la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng("la_answers"),
+                     relaxed)
     if spec is not None:      # Table A.3 last: the IRO answers, location and duties are final
         say("Table A.3 calibration")
         conflicts = table_a3.calibrate(frames, facts, spec, published, resolved,
-                                       (derived or {}).get("iro"), rng)
+                                       (derived or {}).get("iro"), rng("table_a3"))
         relaxed += table_a3.relaxed_entries(conflicts, spec)
     attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
     attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
