@@ -7,10 +7,9 @@
 
 # %%
 import pandas as pd
+from iro_stats.report import views
 
-pd.set_option("display.max_rows", 200)
-pd.set_option("display.width", 140)
-print(f"Data source: {SOURCE}; results: {RESULTS}")
+views.setup(SOURCE)
 
 # %% [markdown]
 # ## Every row read is accounted for

@@ -8,11 +8,10 @@
 # %%
 import pandas as pd
 from IPython.display import HTML, Image
+from iro_stats.report import views
 
-pd.set_option("display.max_rows", 200)
-pd.set_option("display.width", 160)
+views.setup(SOURCE)
 MODELS = RESULTS / "models"
-print(f"Data source: {SOURCE}")
 
 # %% [markdown]
 # ## Table A.3 as the report prints it (reproduced)

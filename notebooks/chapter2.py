@@ -8,7 +8,7 @@
 # %%
 from iro_stats.report import views
 
-print(f"Data source: {SOURCE}")
+views.setup(SOURCE)
 
 # %% [markdown]
 # ## Table 2.1

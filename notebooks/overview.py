@@ -9,11 +9,11 @@
 
 # %%
 import pandas as pd
+from iro_stats.report import views
 
-pd.set_option("display.max_rows", 100)
-pd.set_option("display.width", 160)
+views.setup(SOURCE)
 table = pd.read_csv(RESULTS / "published_vs_reproduced.csv")
-print(f"Data source: {SOURCE}; {len(table)} published values")
+print(f"{len(table)} published values")
 table["status"].value_counts()
 
 # %% [markdown]

@@ -12,6 +12,13 @@ import pandas as pd
 CHAPTER_SOURCES = ("Table {c}.", "Figure {c}.", "Section {c}", "Footnote")
 
 
+def setup(source: str) -> None:
+    """Every notebook's first cell: pandas' display options and the data source stated."""
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.width", 160)
+    print(f"Data source: {source}")
+
+
 def show_table(results: Path, table_id: str) -> None:
     """A table as the report lays it out (HTML, with its base line)."""
     from IPython.display import HTML, display
