@@ -43,11 +43,11 @@ from iro_stats.dataset import analysis
 from iro_stats.read import ingest
 from iro_stats.reference import loaders
 from iro_stats.stats import measures, models
+from iro_stats.reference.specs import load_specs
 from iro_stats.stats.reproduce import reproduce
 t1 = time.perf_counter()
 indir, root = sys.argv[1], sys.argv[2]
 published = loaders.load_published(f"{root}/data/reference/published.yaml")
-from iro_stats.reference.specs import load_specs
 specs = load_specs(f"{root}/specs/values.yaml")
 resolved = measures.resolve(specs, published)
 la_frame = loaders.load_la_frame(f"{root}/data/reference/local_authorities_england_2012.csv")

@@ -79,7 +79,7 @@ def notebook_inputs(wildcards):
     return paths
 
 
-# Disclosure control options passed to the rules that write statistics (src/iro_stats/disclosure.py).
+# Disclosure control options passed to the rules that write statistics (src/iro_stats/stats/disclosure.py).
 DISCLOSURE_OPTIONS = (
     f"--source {config['source']}"
     f" --disclosure-threshold {config.get('disclosure', {}).get('threshold', 5)}"

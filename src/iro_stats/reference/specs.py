@@ -1,6 +1,6 @@
 """The value specs (``specs/values.yaml``): how each published value is measured.
 
-``load_specs`` reads the file's three parts; :mod:`iro_stats.stats.value_specs` resolves them
+``load_specs`` reads the file's three parts; :func:`iro_stats.stats.measures.resolve` resolves them
 against the published values and checks them against the codebook.
 """
 
