@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -9,8 +10,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Property-based tests: derandomized by default (the test command never fails by chance, and
+# keeps no example database in the checkout); HYPOTHESIS_PROFILE=explore draws new examples and
+# remembers failures outside the checkout.
+settings.register_profile("derandomized", derandomize=True, database=None, max_examples=100,
+                          deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    "explore", parent=settings.get_profile("derandomized"), derandomize=False,
+    database=DirectoryBasedExampleDatabase(
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "iro-stats-hypothesis"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
+
 # the models spec the workflow passes to the generator (config.yaml: models)
 MODELS = ROOT / "specs" / "models.yaml"
 REFERENCE = ROOT / "data" / "reference"
@@ -94,8 +110,9 @@ def synthetic(published, codebook, la_frame):
     """The synthetic extracts of the default seed, generated once per test session, with their
     analysis frames and every published value measured on them."""
     from iro_stats.dataset.analysis import analysis_frames
-    from iro_stats.stats.measures import resolve
+    from iro_stats.reference.loaders import missing_codes
     from iro_stats.reference.specs import load_specs
+    from iro_stats.stats.measures import resolve
     from iro_stats.stats.reproduce import reproduce
     from iro_stats.synth.surveys import generate
 
@@ -103,7 +120,7 @@ def synthetic(published, codebook, la_frame):
     resolved = resolve(specs, published)
     frames, relaxed = generate(la_frame, codebook, resolved, published, 20120401, specs["derived"],
                                MODELS)
-    analysis = analysis_frames(frames, specs["derived"], la_frame)
+    analysis = analysis_frames(frames, specs["derived"], la_frame, missing_codes(codebook))
     table = reproduce(analysis, resolved, published, specs["pending"])
     return {"frames": frames, "relaxed": relaxed, "analysis": analysis, "resolved": resolved,
             "table": table}

@@ -18,6 +18,7 @@ from test_models import SPEC_PATH, make_frame
 from iro_stats.stats import models
 from iro_stats.reference import model_spec
 from iro_stats.stats import design
+from iro_stats.reference.loaders import MissingCodes
 from iro_stats.render import spss_models
 
 PSPP = shutil.which("pspp")
@@ -55,7 +56,7 @@ def pspp_run(tmp_path_factory):
     numeric = " ".join(c for c in sav.columns if c != "la_code")
     preamble = (f"GET FILE='{tmp / 'iro.sav'}'.\nSET FORMAT=F20.10.\nSET TVARS=NAMES.\n"
                 f"FORMATS {numeric} (F20.10).\n")
-    syntax = spss_models.regression_syntax(spec, results)
+    syntax = spss_models.regression_syntax(spec, results, MissingCodes(-99, -98))
     (tmp / "run.sps").write_text(preamble + syntax, encoding="utf-8")
     out = tmp / "out.csv"
     proc = subprocess.run([PSPP, "-o", str(out), "-O", "format=csv", str(tmp / "run.sps")],

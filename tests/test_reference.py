@@ -278,9 +278,27 @@ def test_codebook_problems_are_found(codebook):
     assert "unknown variables ['no_such_var']" in problems
 
 
+def test_missing_codes_are_read_by_role(codebook):
+    from iro_stats.reference.loaders import codebook_problems, missing_codes, schema_errors
+
+    codes = missing_codes(codebook)
+    assert (codes.not_answered, codes.routed_out, codes.all) == (-99, -98, (-99, -98))
+    assert codes.labels == {-99: "Not answered", -98: "Not applicable (routed out)"}
+    assert codes.as_missing(pd.DataFrame({"x": [1, -99, -98]}))["x"].isna().tolist() == [
+        False, True, True]
+    # a role must be named (not a bare code), and the two roles need two codes
+    unnamed = {**codebook, "missing_codes": {-99: "Not answered", -98: "Routed out"}}
+    assert schema_errors(unnamed, "codebook")
+    same = {**codebook, "missing_codes": {"not_answered": {"code": -99, "label": "Not answered"},
+                                          "routed_out": {"code": -99, "label": "Routed out"}}}
+    assert not schema_errors(same, "codebook")
+    assert any("both -99" in p for p in codebook_problems(same))
+
+
 def test_a_codebook_with_missing_fields_is_refused(tmp_path):
     path = tmp_path / "codebook.yaml"
-    path.write_text("missing_codes: {-99: Not answered}\nscales: {}\ndatasets: {}\n")
+    path.write_text("missing_codes: {not_answered: {code: -99, label: Not answered}}\n"
+                    "scales: {}\ndatasets: {}\n")
     with pytest.raises(ReferenceDataError, match="multi_response_sets"):
         load_codebook(path)
 
@@ -318,7 +336,7 @@ def test_percent_vs_n_finds_impossible_percentages(tmp_path):
 
 def test_free_text_variables_are_named_so_the_analysis_can_drop_them(codebook):
     from iro_stats.dataset.analysis import clean
-    from iro_stats.reference.loaders import codebook_problems
+    from iro_stats.reference.loaders import codebook_problems, missing_codes
 
     broken = {**codebook, "datasets": {**codebook["datasets"]}}
     iro = dict(broken["datasets"]["iro"])
@@ -328,4 +346,4 @@ def test_free_text_variables_are_named_so_the_analysis_can_drop_them(codebook):
     assert any("end in _text" in p for p in codebook_problems(broken))
     frame = pd.DataFrame({"iro_id": ["I1"], "iro_conflict_text": ["named a colleague"],
                           "iro_supportive": [4.0]})
-    assert list(clean(frame).columns) == ["iro_id", "iro_supportive"]
+    assert list(clean(frame, missing_codes(codebook)).columns) == ["iro_id", "iro_supportive"]

@@ -3,7 +3,6 @@ known: relative and absolute, at module level and inside functions, of modules a
 
 from __future__ import annotations
 
-import sys
 
 import pytest
 

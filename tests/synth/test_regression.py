@@ -3,6 +3,7 @@ engine; what cannot be reached is reported, not forced."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -14,7 +15,7 @@ from iro_stats.stats import models
 from iro_stats.reference import model_spec
 from iro_stats.stats import design
 from iro_stats.stats import model_comparison
-from iro_stats.synth import regression
+from iro_stats.synth import calibration, regression
 from iro_stats.synth.regression import CalibrationConflict, calibrate, calibrate_models
 
 SEED = 20120401
@@ -42,15 +43,16 @@ def spec():
 @pytest.fixture(scope="module")
 def synthetic_iro(published, codebook, la_frame):
     """The generator's IRO frame, user-missing codes as NaN, with a provisional location."""
-    from iro_stats.stats.measures import resolve
+    from iro_stats.reference.loaders import missing_codes
     from iro_stats.reference.specs import load_specs
+    from iro_stats.stats.measures import resolve
     from iro_stats.synth.surveys import generate
 
     specs = load_specs(ROOT / "specs" / "values.yaml")
     frames, _ = generate(la_frame, codebook, resolve(specs, published), published, SEED,
                          specs["derived"], MODELS)
     iro = frames["iro"]
-    iro = iro.mask(iro.isin((-99, -98))).replace("", np.nan).copy()
+    iro = missing_codes(codebook).as_missing(iro).replace("", np.nan).copy()
     iro["la_location"] = provisional_location(iro, seed=2)
     return iro
 
@@ -117,7 +119,7 @@ def test_model_b_is_out_of_reach_of_the_outcome_alone(synthetic_iro, calibrated,
     assert X.shape[1] == 8
     assert expected < 1e-6
     assert "model_b" in set(conflicts["model"])
-    target = regression._target(synthetic_iro, spec, published, "model_b")
+    target = calibration.published_target(synthetic_iro, spec, published, "model_b")
     values, counts = np.unique(y, return_counts=True)
     assert regression.expected_points(target, values, counts) == pytest.approx(expected,
                                                                                 rel=1e-9)
@@ -222,3 +224,31 @@ def test_significance_out_of_reach_is_reported(constructed, spec, published):
     _, conflicts = calibrate(constructed, spec, fake, seed=3)
     row = conflicts[conflicts["model"] == "model_d"].iloc[0]
     assert "ta_3.d_training significance" in row.constraint
+
+
+# --------------------------------------------------------------------------- shared algebra
+
+
+def test_the_calibrations_beta_map_is_the_engines_ols():
+    """``beta = (s_x / s_y) (X_c' X_c)^-1 X_c' y``, applied to y or to the sums X'y, gives the
+    standardized coefficients :func:`iro_stats.stats.ols.ols` prints, and 1 / VIF the
+    tolerances."""
+    from iro_stats.stats.ols import ols
+
+    rng = np.random.default_rng(1)
+    X = rng.integers(1, 6, size=(80, 3)).astype(float)
+    y = np.round(X @ [0.4, -0.2, 0.1] + rng.normal(size=80))
+    fit = ols(y, X, ["a", "b", "c"])
+    s_y = float(y.std(ddof=1))
+    assert calibration.beta_map(X, s_y, of="y") @ y == pytest.approx(fit.beta[1:], rel=1e-9)
+    sums = calibration.beta_map(X, s_y, of="sums") @ (X.T @ y - len(y) * X.mean(axis=0) * y.mean())
+    assert sums == pytest.approx(fit.beta[1:], rel=1e-9)
+    R = calibration.correlations(X)
+    assert calibration.tolerances(R) == pytest.approx(1 / fit.vif[1:], rel=1e-12)
+    assert float(fit.beta[1:] @ R @ fit.beta[1:]) == pytest.approx(fit.r2, rel=1e-9)
+
+
+def test_rearranged_bounds_every_ordering():
+    a, b = np.array([3.0, 1.0, 2.0]), np.array([0.0, 5.0, 1.0])
+    sums = [float(a @ b[list(p)]) for p in itertools.permutations(range(3))]
+    assert calibration.rearranged(a, b) == (min(sums), max(sums))

@@ -12,7 +12,8 @@ from conftest import ROOT
 from iro_stats.stats.measures import resolve
 from iro_stats.reference.specs import load_specs
 from iro_stats.common.rounding import prints_as
-from iro_stats.synth.respondents import NOT_ANSWERED, generate_variable, targets_by_variable
+from iro_stats.reference.loaders import missing_codes
+from iro_stats.synth.respondents import generate_variable, targets_by_variable
 
 
 def _targets(published, codebook, dataset, var):
@@ -69,5 +70,5 @@ def test_words_give_way_to_an_exact_value(published, codebook):
     assert prints_as(share, rows.loc[exact_id, "value"], int(rows.loc[exact_id, "decimals"]))
     assert share > Fraction(repr(float(rows.loc[words_id, "words_max"])))
     if pd.notna(rows.loc[exact_id, "base_n_min"]):
-        base = int((answers != NOT_ANSWERED).sum())
+        base = int((answers != missing_codes(codebook).not_answered).sum())
         assert rows.loc[exact_id, "base_n_min"] <= base <= rows.loc[exact_id, "base_n_max"]

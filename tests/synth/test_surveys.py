@@ -11,6 +11,7 @@ import yaml
 from conftest import MODELS, ROOT
 
 from iro_stats.dataset.analysis import analysis_frames
+from iro_stats.reference.loaders import missing_codes
 from iro_stats.stats.measures import resolve
 from iro_stats.reference.specs import load_specs
 from iro_stats.stats.reproduce import reproduce
@@ -34,7 +35,8 @@ def generated(published, codebook, la_frame):
     specs = load_specs(ROOT / "specs" / "values.yaml")
     resolved = resolve(specs, published)
     frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"], MODELS)
-    table = reproduce(analysis_frames(frames, specs["derived"], la_frame), resolved, published,
+    table = reproduce(analysis_frames(frames, specs["derived"], la_frame,
+                                      missing_codes(codebook)), resolved, published,
                       specs["pending"])
     return frames, relaxed, table
 
@@ -178,10 +180,10 @@ def test_sav_files_carry_labels_and_missing_declarations(generated, codebook, tm
 
 
 @pytest.fixture(scope="module")
-def la_level(generated, la_frame):
+def la_level(generated, la_frame, codebook):
     frames, _, _ = generated
     specs = load_specs(ROOT / "specs" / "values.yaml")
-    return analysis_frames(frames, specs["derived"], la_frame)
+    return analysis_frames(frames, specs["derived"], la_frame, missing_codes(codebook))
 
 
 def test_sources_of_an_authority_give_one_service_fact(generated):

@@ -13,6 +13,7 @@ from iro_stats.stats import models
 from iro_stats.reference import model_spec
 from iro_stats.stats import model_comparison
 from iro_stats.dataset.analysis import analysis_frames
+from iro_stats.reference.loaders import missing_codes
 from iro_stats.stats.measures import resolve
 from iro_stats.reference.specs import load_specs
 from iro_stats.synth import table_a3
@@ -46,9 +47,9 @@ def generated(published, codebook, la_frame, specs):
 
 
 @pytest.fixture(scope="module")
-def fitted(generated, specs, la_frame, spec):
+def fitted(generated, specs, la_frame, spec, codebook):
     frames, _, _ = generated
-    iro = analysis_frames(frames, specs["derived"], la_frame)["iro"]
+    iro = analysis_frames(frames, specs["derived"], la_frame, missing_codes(codebook))["iro"]
     return models.fit_models(iro, spec)
 
 
@@ -135,10 +136,11 @@ def test_moved_predictors_keep_modest_correlations(fitted, spec):
         assert np.abs(off).max() < 0.2, (name, R)
 
 
-def test_swap_groups_refuse_items_published_values_depend_on(generated, published, specs):
+def test_swap_groups_refuse_items_published_values_depend_on(generated, published, specs,
+                                                              codebook):
     frames, _, _ = generated
     resolved = resolve(specs, published)
-    frame = frames["iro"].mask(frames["iro"].isin((-99, -98)))
+    frame = missing_codes(codebook).as_missing(frames["iro"])
     derived = specs["derived"]["iro"]
     # a subgroup of published values (employment), an LA-level combination (non-IRO duties),
     # an item of a derived variable (review tasks)

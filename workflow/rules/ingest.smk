@@ -41,6 +41,7 @@ rule analysis:
         frames=rules.ingest.output.frames,
         specs=config["specs"],
         la_frame=REFERENCE["la_frame"],
+        codebook=REFERENCE["codebook"],
         code=code("analysis"),
     output:
         frames=expand(f"{FRAMES}/{{dataset}}.parquet", dataset=ANALYSIS_DATASETS),
@@ -58,7 +59,8 @@ rule analysis:
         f"{RESULTS}/logs/analysis.log",
     shell:
         "{params.python} -m iro_stats analysis --indir {params.indir} --specs {input.specs}"
-        " --la-frame {input.la_frame} --outdir {params.frames} > {log} 2>&1"
+        " --la-frame {input.la_frame} --codebook {input.codebook} --outdir {params.frames}"
+        " > {log} 2>&1"
 
 
 rule la_dataset:

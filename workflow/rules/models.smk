@@ -9,6 +9,7 @@ rule models:
         frames=rules.analysis.output.frames,
         models=config["models"],
         published=REFERENCE["published"],
+        codebook=REFERENCE["codebook"],
         code=code("models"),
     output:
         coefficients=f"{RESULTS}/models/appendix_b.csv",
@@ -40,7 +41,7 @@ rule models:
         f"{RESULTS}/logs/models.log",
     shell:
         "{params.python} -m iro_stats models --frames {params.frames}"
-        " --models {input.models} --published {input.published}"
+        " --models {input.models} --published {input.published} --codebook {input.codebook}"
         " --outdir {params.outdir} --seed {params.seed}"
         " --figures {params.figures}"
         " > {log} 2>&1"

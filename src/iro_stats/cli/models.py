@@ -5,13 +5,13 @@ from iro_stats.cli.options import required
 
 
 def add_arguments(parser):
-    required(parser, "frames", "models", "published", "outdir", "figures")
+    required(parser, "frames", "models", "published", "codebook", "outdir", "figures")
     parser.add_argument("--seed", type=int, required=True)
 
 
 def run(args):
     from iro_stats.render.appendix_b import write_appendix_b
 
-    paths = write_appendix_b(args.frames, args.models, args.published, args.outdir,
+    paths = write_appendix_b(args.frames, args.models, args.published, args.codebook, args.outdir,
                              seed=args.seed, figures=args.figures)
     print(f"Appendix B models: {len(paths)} outputs under {args.outdir}")

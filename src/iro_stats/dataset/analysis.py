@@ -1,7 +1,8 @@
 """The analysis datasets: extracts as the statistics see them, plus the LA-level dataset.
 
-User-missing codes (-99, -98) and blank strings become missing, free-text answers are dropped; each respondent frame gets the LA
-columns it is analysed by (``RESPONDENT_LA_COLUMNS``, joined on la_code from the LA dataset) and the
+The codebook's user-missing codes (-99 not answered, -98 routed out:
+:func:`iro_stats.reference.loaders.missing_codes`) and blank strings become missing, free-text
+answers are dropped; each respondent frame gets the LA columns it is analysed by (``RESPONDENT_LA_COLUMNS``, joined on la_code from the LA dataset) and the
 derived variables of the value specs; the LA dataset itself is the frame ``la``.
 """
 
@@ -11,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from iro_stats.dataset import la_dataset
-from iro_stats.reference.loaders import TEXT_SUFFIX
+from iro_stats.reference.loaders import TEXT_SUFFIX, MissingCodes
 
-MISSING_CODES = (-99, -98)
 # Columns joined to every respondent frame from the LA frame and LA attributes (via la_code).
 LA_COLUMNS = ("la_type", "ofsted_lac", "ofsted_after_apr2011", "lac_2012")
 RESPONDENT_DATASETS = ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral")
@@ -51,19 +51,20 @@ def derive(frame: pd.DataFrame, definitions: dict) -> pd.DataFrame:
 
 
 
-def clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """User-missing codes and blank strings as missing values; free-text answers (``*_text``)
-    dropped, so that they never leave the validated frames."""
+def clean(frame: pd.DataFrame, missing: MissingCodes) -> pd.DataFrame:
+    """User-missing codes (``missing.all``) and blank strings as missing values; free-text
+    answers (``*_text``) dropped, so that they never leave the validated frames."""
     frame = frame.drop(columns=[c for c in frame.columns if c.endswith(TEXT_SUFFIX)])
     frame.attrs = {}   # value labels stay with the validated frames (pandas deep-copies attrs)
-    return frame.mask(frame.isin(MISSING_CODES)).replace("", np.nan)
+    return frame.mask(frame.isin(missing.all)).replace("", np.nan)
 
 
-def analysis_frames(frames: dict[str, pd.DataFrame], derived: dict,
-                    la_frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every extract cleaned, the LA dataset built from them (``la``), LA columns joined to the
-    respondent frames and the specs' derived variables added."""
-    cleaned = {name: clean(frame) for name, frame in frames.items()}
+def analysis_frames(frames: dict[str, pd.DataFrame], derived: dict, la_frame: pd.DataFrame,
+                    missing: MissingCodes) -> dict[str, pd.DataFrame]:
+    """Every extract cleaned (the codebook's ``missing`` codes as missing), the LA dataset built
+    from them (``la``), LA columns joined to the respondent frames and the specs' derived
+    variables added."""
+    cleaned = {name: clean(frame, missing) for name, frame in frames.items()}
     la = la_dataset.build(cleaned, la_frame)
     out = {"la": derive(la, derived.get("la", {}))}
     for name, frame in cleaned.items():

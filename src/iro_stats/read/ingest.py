@@ -15,6 +15,7 @@ import pandas as pd
 from iro_stats.common.atomic import atomic_path, write_csv, write_text
 from iro_stats.read.spss import Extract, ExtractError, read_extract
 from iro_stats.read.validate import Report, validate
+from iro_stats.reference.loaders import missing_codes
 
 REQUIRED = ("iro", "manager", "dcs")
 OPTIONAL = ("cafcass_enquiry", "cafcass_referral", "la_attributes")
@@ -22,12 +23,13 @@ DATASETS = REQUIRED + OPTIONAL
 
 
 def _empty(dataset: str, codebook: dict, la_codes: set[str]) -> pd.DataFrame:
-    """An optional extract that was not supplied: no rows (LA attributes: every LA, unknown)."""
+    """An optional extract that was not supplied: no rows (LA attributes: every LA, not
+    answered)."""
     names = [v["name"] for v in codebook["datasets"][dataset]["variables"]]
     if dataset == "la_attributes":
         frame = pd.DataFrame({"la_code": sorted(la_codes)})
         for name in names[1:]:
-            frame[name] = -99.0
+            frame[name] = float(missing_codes(codebook).not_answered)
         return frame
     return pd.DataFrame({name: pd.Series(dtype="float64") for name in names})
 

@@ -3,9 +3,10 @@ column schema cannot state (value labels that contradict the codebook, routing).
 
 Errors (the extract is not usable): a required variable absent, a variable of the wrong type
 (text where the codebook has codes, or the reverse), a code outside the labelled set and the
-declared missing codes (-99, -98), a non-integer or negative count, a value outside a continuous
-variable's range, a duplicate or blank respondent id, an LA code not in the LA frame, value labels
-that give a codebook label to a different code (a reversed or mislabelled scale).
+codebook's missing codes (-99, -98: :func:`iro_stats.reference.loaders.missing_codes`), a
+non-integer or negative count, a value outside a continuous variable's range, a duplicate or blank
+respondent id, an LA code not in the LA frame, value labels that give a codebook label to a
+different code (a reversed or mislabelled scale).
 Warnings (reported, the extract is used): routing (a routed-out question answered, a routed-in one
 left system-missing), missing codes present but not declared missing in the .sav, variables
 dropped because the codebook does not know them.
@@ -20,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from iro_stats.read.spss import Extract, ExtractError
+from iro_stats.reference.loaders import MissingCodes, missing_codes
 
-MISSING = (-99.0, -98.0)
 NUMERIC_KINDS = ("categorical", "ordinal", "binary", "count", "continuous")
 FIRST_ROWS = 5
 
@@ -60,6 +61,7 @@ class Report:
     extract: Extract
     errors: list[Problem]
     warnings: list[Problem]
+    missing: MissingCodes
 
     @property
     def usable(self) -> bool:
@@ -75,7 +77,8 @@ class Report:
                             f"{len(e.recoded)} variables" if e.recoded else ""))
         declared = sum(1 for v in e.missing_declared.values() if v)
         lines.append(f"  missing values declared in the file for {declared} variables; "
-                     "the codebook's -99 (not answered) and -98 (routed out) are applied")
+                     f"the codebook's {self.missing.not_answered} (not answered) and "
+                     f"{self.missing.routed_out} (routed out) are applied")
         if e.unmapped:
             lines.append(f"  dropped (not in the codebook, not mapped): {len(e.unmapped)}: "
                          + ", ".join(e.unmapped[:20]) + (" ..." if len(e.unmapped) > 20 else ""))
@@ -89,6 +92,11 @@ class Report:
     def raise_if_unusable(self) -> None:
         if self.errors:
             raise ExtractError(self.summary())
+
+
+def _missing(codebook: dict) -> tuple[float, ...]:
+    """The codebook's missing codes as the floats an extract holds."""
+    return tuple(float(c) for c in missing_codes(codebook).all)
 
 
 def _codes(codebook: dict, var: dict) -> set[float]:
@@ -113,6 +121,8 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
     import pandera.pandas as pa
 
     spec = codebook["datasets"][dataset]
+    missing = _missing(codebook)
+    shown = "/".join(map(_show, missing))
     columns = {}
     for var in spec["variables"]:
         name, kind = var["name"], var["kind"]
@@ -120,15 +130,15 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
             checks = [pa.Check(lambda s: pd.api.types.is_numeric_dtype(s), element_wise=False,
                                error="is text in the extract; the codebook has numeric codes")]
             if kind in ("categorical", "ordinal", "binary"):
-                allowed = sorted(_codes(codebook, var) | set(MISSING))
+                allowed = sorted(_codes(codebook, var) | set(missing))
                 checks.append(pa.Check.isin(allowed, error="codes not in the codebook's labels "
                                             f"or missing codes ({', '.join(map(_show, allowed))})"))
             elif kind == "count":
-                checks.append(pa.Check(lambda s: s.isin(MISSING) | ((s >= 0) & (s == s.round())),
-                                       error="counts must be whole numbers >= 0 (or -99/-98)"))
+                checks.append(pa.Check(lambda s: s.isin(missing) | ((s >= 0) & (s == s.round())),
+                                       error=f"counts must be whole numbers >= 0 (or {shown})"))
             else:
                 low, high = var["range"]
-                checks.append(pa.Check(lambda s, lo=low, hi=high: s.isin(MISSING) | s.between(lo, hi),
+                checks.append(pa.Check(lambda s, lo=low, hi=high: s.isin(missing) | s.between(lo, hi),
                                        error=f"values outside the codebook's range {low}-{high}"))
             columns[name] = pa.Column(checks=checks, nullable=True, required=True)
         else:
@@ -187,7 +197,8 @@ def _schema_problems(extract: Extract, codebook: dict, la_codes: set[str]) -> li
             values = []
         id_rows = ids.loc[rows.astype(int)].tolist() if len(rows) else []
         problems.append(Problem(column, check, values, sorted(set(id_rows)),
-                                len(set(rows)), advice=_advice(check)))
+                                len(set(rows)),
+                                advice=_advice(check, missing_codes(codebook).not_answered)))
     return problems
 
 
@@ -195,9 +206,10 @@ def _isnan(value) -> bool:
     return isinstance(value, float) and np.isnan(value)
 
 
-def _advice(check: str) -> str:
+def _advice(check: str, not_answered: int) -> str:
     if "codes not in" in check:
-        return "Recode them in the mapping file (recode), e.g. a survey's own missing code to -99"
+        return ("Recode them in the mapping file (recode), e.g. a survey's own missing code to "
+                f"{not_answered}")
     if "duplicate" in check:
         return "Remove the duplicate rows or fix the ids in the extract"
     if "LA codes" in check:
@@ -210,6 +222,7 @@ def _advice(check: str) -> str:
 def _label_problems(extract: Extract, codebook: dict) -> list[Problem]:
     """Value labels in the .sav that give a codebook label to another code (reversed scales)."""
     problems = []
+    missing = _missing(codebook)
     variables = {v["name"]: v for v in codebook["datasets"][extract.dataset]["variables"]}
     for name, labels in extract.value_labels.items():
         var = variables.get(name)
@@ -221,7 +234,7 @@ def _label_problems(extract: Extract, codebook: dict) -> list[Problem]:
         for code, text in labels.items():
             code = recode.get(float(code), float(code))
             want = expected.get(_norm(text))
-            if want is not None and want != code and code not in MISSING:
+            if want is not None and want != code and code not in missing:
                 wrong.append(f"{_show(code)}={text!r} (codebook: {_show(want)})")
         if wrong:
             problems.append(Problem(name, "value labels contradict the codebook (mislabelled or "
@@ -240,6 +253,7 @@ def _routed_in(frame: pd.DataFrame, rule: str) -> pd.Series:
 def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
     frame = extract.frame
     ids = _id_column(extract, codebook)
+    missing = _missing(codebook)
     problems, conditions = [], {}
     for var in codebook["datasets"][extract.dataset]["variables"]:
         rule, name = var.get("routing"), var["name"]
@@ -256,7 +270,7 @@ def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
                                     "gate variable is absent or not numeric)"))
             continue
         value = frame[name]
-        answered = value.notna() & ~value.isin(MISSING)
+        answered = value.notna() & ~value.isin(missing)
         for mask, what in ((~routed_in & answered, f"answered although routed out ({rule} is false)"),
                            (routed_in & value.isna(), f"system-missing although routed in ({rule})")):
             if mask.any():
@@ -266,15 +280,16 @@ def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
 
 def _missing_declaration_problems(extract: Extract, codebook: dict) -> list[Problem]:
     problems = []
+    missing = _missing(codebook)
     for var in codebook["datasets"][extract.dataset]["variables"]:
         name = var["name"]
         if var["kind"] not in NUMERIC_KINDS or name not in extract.frame.columns:
             continue
-        present = set(extract.frame[name][extract.frame[name].isin(MISSING)].unique())
+        present = set(extract.frame[name][extract.frame[name].isin(missing)].unique())
         declared = set()
         for item in extract.missing_declared.get(name) or []:
             if isinstance(item, dict):
-                declared |= {c for c in MISSING if item["lo"] <= c <= item["hi"]}
+                declared |= {c for c in missing if item["lo"] <= c <= item["hi"]}
             else:
                 declared.add(float(item))
         undeclared = sorted(present - declared)
@@ -291,4 +306,4 @@ def validate(extract: Extract, codebook: dict, la_codes: set[str]) -> Report:
     errors += _label_problems(extract, codebook)
     warnings = _routing_problems(extract, codebook)
     warnings += _missing_declaration_problems(extract, codebook)
-    return Report(extract, errors, warnings)
+    return Report(extract, errors, warnings, missing_codes(codebook))

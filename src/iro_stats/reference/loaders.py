@@ -4,11 +4,13 @@
 inherited); ``load_codebook`` and ``load_la_frame`` read the other two. Each loader validates its file
 against a JSON schema and the rules a schema cannot state (unique ids, links that resolve, codes that
 do not collide with missing codes) and raises :class:`ReferenceDataError` listing every problem.
+:func:`missing_codes` is the one reader of the codebook's user-missing codes (by role).
 """
 
 from __future__ import annotations
 
 import re
+import dataclasses
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -204,13 +206,44 @@ def load_published(path: str | Path) -> pd.DataFrame:
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUERY_WORDS = {"and", "or", "not", "in", "True", "False", "isna", "notna"}
+# the roles of the user-missing codes (keys of the codebook's missing_codes), in file order
+MISSING_ROLES = ("not_answered", "routed_out")
+
+
+@dataclasses.dataclass(frozen=True)
+class MissingCodes:
+    """The codebook's user-missing codes by role: ``not_answered`` (item non-response) and
+    ``routed_out`` (not applicable: the row fails the variable's ``routing``); ``all`` both, in
+    that order; ``labels`` their value labels by code."""
+
+    not_answered: int
+    routed_out: int
+    labels: dict[int, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def all(self) -> tuple[int, int]:
+        return self.not_answered, self.routed_out
+
+    def as_missing(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with these codes as missing values (for routing, subgroups, models)."""
+        return frame.mask(frame.isin(self.all))
+
+
+def missing_codes(codebook: dict) -> MissingCodes:
+    """The user-missing codes of a loaded codebook (``missing_codes: {role: {code, label}}``)."""
+    roles = codebook["missing_codes"]
+    return MissingCodes(*(int(roles[r]["code"]) for r in MISSING_ROLES),
+                        labels={int(roles[r]["code"]): roles[r]["label"] for r in MISSING_ROLES})
 
 
 def codebook_problems(codebook: dict) -> list[str]:
     """Rules the codebook schema cannot state."""
     problems = []
     scales = codebook["scales"]
-    missing = {int(code) for code in codebook["missing_codes"]}
+    codes = missing_codes(codebook)
+    missing = set(codes.all)
+    if len(missing) < len(codes.all):
+        problems.append(f"missing_codes: not_answered and routed_out are both {codes.not_answered}")
     sets = {s["id"]: s for s in codebook["multi_response_sets"]}
     for dname, dataset in codebook["datasets"].items():
         names = [v["name"] for v in dataset["variables"]]

@@ -103,15 +103,16 @@ def coefficient_plot(results: dict[str, ModelResult], spec: ModelSpec,
             fig.savefig(tmp, format="svg", metadata={"Date": None})
 
 
-def write_appendix_b(frames_dir, spec_path, published_path, outdir, *, seed: int,
-                     figures=None) -> dict[str, Path]:
+def write_appendix_b(frames_dir, spec_path, published_path, codebook_path, outdir, *,
+                     seed: int, figures=None) -> dict[str, Path]:
     """Fit the models of ``spec_path`` on the IRO analysis frame of ``frames_dir`` and write every
     output under ``outdir`` (``models/`` and ``spss/``), the coefficient plot in ``figures``
-    (default ``outdir/models``). Returns the written paths by name. The bootstrap runs in its own
-    jobs (:mod:`iro_stats.stats.bootstrap`)."""
+    (default ``outdir/models``). Returns the written paths by name. The SPSS syntax names the
+    missing codes of the codebook at ``codebook_path``. The bootstrap runs in its own jobs
+    (:mod:`iro_stats.stats.bootstrap`)."""
     from iro_stats.common import atomic
     from iro_stats.dataset.analysis import read_analysis_frames
-    from iro_stats.reference.loaders import load_published
+    from iro_stats.reference.loaders import load_codebook, load_published, missing_codes
     from iro_stats.render import spss_models
     from iro_stats.render.sav import write_plain
 
@@ -145,7 +146,8 @@ def write_appendix_b(frames_dir, spec_path, published_path, outdir, *, seed: int
     coefficient_plot(results, spec, comparison, paths["plot_png"], paths["plot_svg"])
     atomic.write_csv(paths["robustness"], robustness(results, spec, 0, seed))
     atomic.write_text(paths["syntax"], spss_models.regression_syntax(
-        spec, results, data_file=paths["syntax_data"].name))
+        spec, results, missing_codes(load_codebook(codebook_path)),
+        data_file=paths["syntax_data"].name))
     # the IRO records the syntax needs, missing as system-missing, beside it (runs from its folder)
     names = list(dict.fromkeys([m.outcome for m in spec.models.values()]
                                + [p.var for p in spec.predictors.values()]))

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from iro_stats.common.atomic import atomic_path
+from iro_stats.common.errors import IroStatsError
+from iro_stats.reference.loaders import missing_codes
 
 HEADER_STAMP = b"01 Apr 1200:00:00"  # creation date (9 bytes) and time (8 bytes)
 STAMP_OFFSET = 92                    # after rec_type, product name, layout ... bias (SPSS header)
@@ -27,7 +29,7 @@ def _labels(codebook: dict, var: dict) -> dict[float, str]:
     labels = var.get("values")
     labels = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
     out = {float(code): label for code, label in labels.items()}
-    out.update({float(code): label for code, label in codebook["missing_codes"].items()})
+    out.update({float(code): label for code, label in missing_codes(codebook).labels.items()})
     return out
 
 
@@ -42,7 +44,7 @@ def write(frame: pd.DataFrame, dataset: str, codebook: dict, path: str | Path) -
     for var in variables:
         if var["kind"] in ("id", "la", "text"):
             data[var["name"]] = data[var["name"]].fillna("").astype(str)
-    codes = sorted(float(c) for c in codebook["missing_codes"])
+    codes = sorted(float(c) for c in missing_codes(codebook).all)
     write_sav(data, path, file_label=spec["label"][:64],
               column_labels={v["name"]: v["label"] for v in variables},
               variable_value_labels={v["name"]: _labels(codebook, v) for v in numeric},
@@ -68,9 +70,21 @@ def write_plain(frame: pd.DataFrame, path: str | Path) -> None:
 
 def write_sav(data: pd.DataFrame, path: str | Path, **metadata) -> None:
     """``data`` written by pyreadstat with ``metadata`` (its keyword arguments), atomically and
-    byte-stable (the header's clock stamp fixed)."""
+    byte-stable (the header's clock stamp fixed).
+
+    SPSS strings are blank-padded: trailing blanks carry no meaning and a blank string reads back
+    as missing. A NUL character would silently cut a string short, so text holding one is
+    refused, naming the variable and the rows."""
     import pyreadstat
 
+    for name in data.columns:
+        column = data[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            bad = column.astype(str).str.contains("\x00", regex=False) & column.notna()
+            if bad.any():
+                rows = ", ".join(str(r) for r in column.index[bad][:10])
+                raise IroStatsError(f"{path}: variable {name}: text holding a NUL character "
+                                    f"(rows {rows}); an SPSS string cannot hold it")
     with atomic_path(path) as tmp:
         pyreadstat.write_sav(data, tmp, **metadata)
         raw = bytearray(tmp.read_bytes())

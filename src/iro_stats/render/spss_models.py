@@ -15,6 +15,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from iro_stats.reference.loaders import MissingCodes
     from iro_stats.stats.models import ModelResult, ModelSpec
 
 
@@ -59,17 +60,18 @@ def _regression(dependent: str, variables: list[str]) -> list[str]:
             "  /METHOD=ENTER."]
 
 
-def regression_syntax(spec: ModelSpec, results: dict[str, ModelResult],
+def regression_syntax(spec: ModelSpec, results: dict[str, ModelResult], missing: MissingCodes,
                       data_file: str | None = None) -> str:
     """The whole .sps file: dummies, then each model's full and final REGRESSION. With
-    ``data_file`` it starts by opening that .sav (the IRO extract with la_location joined)."""
+    ``data_file`` it starts by opening that .sav (the IRO extract with la_location joined); the
+    header names the codebook's ``missing`` codes, to be declared missing in an extract."""
     opening = [f"GET FILE='{data_file}'.", ""] if data_file else []
     lines = [*opening,
         "* Appendix B (Table A.3): regression models of a 'good IRO service'.",
         "* Written by iro_stats.render.spss_models from specs/models.yaml; do not edit by hand.",
         "* Open the IRO extract with the LA-level location of the IRO service joined as",
         "* la_location (MATCH FILES /FILE=* /TABLE=... /BY la_code) and user-missing codes",
-        "* (-99, -98) declared missing.",
+        f"* ({', '.join(map(str, missing.all))}) declared missing.",
         "",
         *dummy_syntax(spec),
     ]

@@ -4,7 +4,8 @@ percentage printed in words ("over 90%") is met when it lies in the interval its
 
 Swapping two respondents' answers to one item keeps that item's counts, so every single-item
 percentage stays exact; swaps stay within the rows that share the item's own subgroups (the atoms
-of its ``where`` targets) and never touch routed-out rows. A swap is kept when it brings the
+of its ``where`` targets) and never touch routed-out rows (the codebook's missing codes are
+passed in as :class:`~iro_stats.reference.loaders.MissingCodes`). A swap is kept when it brings the
 derived percentages (and their printed bases) closer to printing as published, or, early in a
 simulated-annealing schedule, now and then when it does not (to leave local minima).
 """
@@ -16,7 +17,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from iro_stats.synth.respondents import NOT_ANSWERED, NOT_APPLICABLE
+from iro_stats.reference.loaders import MissingCodes
 
 
 def _operation(definition: dict) -> tuple[str, dict, str]:
@@ -61,18 +62,20 @@ def _align_missing(block: np.ndarray, frozen: np.ndarray, groups: list) -> None:
 
 
 def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targets: dict,
-              rng, max_steps: int = 30000, rounds: int = 4) -> list[str]:
-    """Swap answers in ``frame`` (in place) until every target on a derived variable prints as
-    published; returns the ids still off after ``max_steps``."""
+              missing: MissingCodes, rng, max_steps: int = 30000, rounds: int = 4) -> list[str]:
+    """Swap answers in ``frame`` (in place, ``missing`` its user-missing codes) until every
+    target on a derived variable prints as published; returns the ids still off after
+    ``max_steps``."""
     if not targets:
         return []
     used = {t["var"] for t in targets}
     items = sorted({v for name in used for v in _operation(derived[name])[1]["vars"]})
     col = {name: i for i, name in enumerate(items)}
     raw = frame[items].to_numpy(dtype=float)
-    frozen = raw == NOT_APPLICABLE
-    block = np.where((raw == NOT_ANSWERED) | frozen | np.isnan(raw), MISSING, raw).astype(int)
-    valid_frame = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
+    frozen = raw == missing.routed_out
+    block = np.where((raw == missing.not_answered) | frozen | np.isnan(raw), MISSING,
+                     raw).astype(int)
+    valid_frame = missing.as_missing(frame)
     masks = [(valid_frame.eval(t["where"]).fillna(False).to_numpy(bool) if t.get("where")
               else np.ones(len(frame), bool)) for t in targets]
     specs = []
@@ -214,8 +217,8 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
         else:
             block[a, j], block[b, j] = x, y
     block, current = best_block, best
-    out = np.where(block == MISSING, NOT_ANSWERED, block)
-    out[frozen] = NOT_APPLICABLE
+    out = np.where(block == MISSING, missing.not_answered, block)
+    out[frozen] = missing.routed_out
     for item in items:
         frame[item] = out[:, col[item]].astype(frame[item].dtype)
     if current == 0:
@@ -223,15 +226,16 @@ def calibrate(frame: pd.DataFrame, derived: dict, targets: list[dict], item_targ
     return [t["id"] for t in targets]
 
 
-def calibrate_r(frame: pd.DataFrame, var: str, other: str, where: str, target: dict, rng,
-                max_steps: int = 20000) -> bool:
+def calibrate_r(frame: pd.DataFrame, var: str, other: str, where: str, target: dict,
+                missing: MissingCodes, rng, max_steps: int = 20000) -> bool:
     """Swap answers to ``var`` between respondents (its counts stay) until its Pearson r with
     ``other`` over the rows of ``where`` prints as ``target['value']`` and the number of valid
-    pairs lies in the target's base; True when reached."""
+    pairs lies in the target's base; True when reached. ``missing``: the user-missing codes
+    (routed-out answers never move)."""
     values = frame[var].to_numpy(dtype=float).copy()
-    swappable = np.flatnonzero(values != NOT_APPLICABLE)
-    x = np.where(np.isin(values, [NOT_ANSWERED, NOT_APPLICABLE]), np.nan, values)
-    mask = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE])).eval(where).fillna(False)
+    swappable = np.flatnonzero(values != missing.routed_out)
+    x = np.where(np.isin(values, missing.all), np.nan, values)
+    mask = missing.as_missing(frame).eval(where).fillna(False)
     mask = mask.to_numpy(bool) & frame[other].notna().to_numpy() & (frame[other] >= 0).to_numpy()
     y = frame[other].to_numpy(dtype=float)
     half = 0.5 * 10 ** -target["decimals"]
@@ -261,7 +265,7 @@ def calibrate_r(frame: pd.DataFrame, var: str, other: str, where: str, target: d
             current = trial
         else:
             x[a], x[b] = x[b], x[a]
-    out = np.where(np.isnan(x), NOT_ANSWERED, x)
-    out[values == NOT_APPLICABLE] = NOT_APPLICABLE
+    out = np.where(np.isnan(x), missing.not_answered, x)
+    out[values == missing.routed_out] = missing.routed_out
     frame[var] = out.astype(frame[var].dtype)
     return current == 0

@@ -11,7 +11,7 @@ the combining rules turn into the authority's value:
 
 - **service facts** (location, which IROs are employed, caseloads): every manager and the DCS of an
   authority give the same answer, so the combined value does not depend on who answered first;
-  authorities without the fact answer -99 everywhere;
+  authorities without the fact answer "not answered" (-99) everywhere;
 - **non-IRO duties** (yes if the DCS or any IRO says yes): the DCS answers the authority's value;
   where there is no DCS, whole IRO answer blocks (the gate and the questions routed from it) are
   moved between IROs who share every subgroup of the published IRO-level values, so those values
@@ -47,10 +47,9 @@ from iro_stats.dataset.la_dataset import (
     OUTSOURCED,
 )
 from iro_stats.common.rounding import round_half_up
+from iro_stats.reference.loaders import MissingCodes, missing_codes
 from iro_stats.synth.counts import Near, Percent, Total, feasible, solve
 from iro_stats.synth.respondents import (
-    NOT_ANSWERED,
-    NOT_APPLICABLE,
     _names,
     _scale,
     _solve_relaxing,
@@ -617,11 +616,12 @@ def _block(codebook: dict, dataset: str, gate: str) -> list[str]:
     return block
 
 
-def _atoms(frame: pd.DataFrame, block: list[str], item_targets: dict) -> np.ndarray:
+def _atoms(frame: pd.DataFrame, block: list[str], item_targets: dict,
+           missing: MissingCodes) -> np.ndarray:
     """Per row, the subgroups (``where`` of the published values on the block's questions) it
     belongs to: moving answers only between rows of one atom keeps every such value."""
     wheres = sorted({t["where"] for v in block for t in item_targets.get(v, []) if t.get("where")})
-    valid = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
+    valid = missing.as_missing(frame)
     masks = [valid.eval(w).fillna(False).to_numpy(bool) for w in wheres]
     return np.array(["".join("1" if m[i] else "0" for m in masks) for i in range(len(frame))])
 
@@ -644,55 +644,62 @@ def _move_blocks(frame: pd.DataFrame, block: list[str], atoms: np.ndarray, movab
 
 
 def _reroute(frame: pd.DataFrame, codebook: dict, dataset: str, gates: set[str], rng) -> None:
-    """After gates changed: questions routed from them are -98 where no longer asked and get a
-    plausible answer where newly asked (only questions no published value constrains)."""
+    """After gates changed: questions routed from them are routed out (-98) where no longer asked
+    and get a plausible answer where newly asked (only questions no published value
+    constrains)."""
     variables = _variables(codebook, dataset)
     known = {v["name"] for v in variables}
-    valid = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
+    missing = missing_codes(codebook)
+    valid = missing.as_missing(frame)
     for var in variables:
         if var["kind"] not in CATEGORICAL or not _names(var.get("routing"), known) & gates:
             continue
         asked = valid.eval(var["routing"]).fillna(False).to_numpy(bool)
         values = frame[var["name"]].to_numpy().copy()
-        values[~asked] = NOT_APPLICABLE
-        new = asked & (values == NOT_APPLICABLE)
+        values[~asked] = missing.routed_out
+        new = asked & (values == missing.routed_out)
         values[new] = rng.choice(_scale(codebook, var), size=int(new.sum()))
         frame[var["name"]] = values
 
 
-def _per_row(frame: pd.DataFrame, facts: pd.DataFrame, column: str, missing: float) -> np.ndarray:
+def _per_row(frame: pd.DataFrame, facts: pd.DataFrame, column: str, absent: int) -> np.ndarray:
+    """The authority's ``column`` on each row of ``frame``; ``absent`` (a missing code) where
+    the authority has none."""
     by_code = facts.set_index("la_code")[column]
-    return frame["la_code"].map(by_code).fillna(missing).to_numpy(float)
+    return frame["la_code"].map(by_code).fillna(absent).to_numpy(float)
 
 
-def write_location(frames: dict, facts: pd.DataFrame) -> None:
+def write_location(frames: dict, facts: pd.DataFrame, missing: MissingCodes) -> None:
     """Location of the service and the IROs it employs (in-house authorities only): every manager
-    and the DCS of an authority answer its planned value (-99 where it has none; -98 where the
-    question is routed out)."""
+    and the DCS of an authority answer its planned value (``missing.not_answered`` where it has
+    none; ``missing.routed_out`` where the question is routed out)."""
     for dataset, prefix in (("manager", "mgr"), ("dcs", "dcs")):
         frame = frames[dataset]
-        location = _per_row(frame, facts, "location", NOT_ANSWERED)
+        location = _per_row(frame, facts, "location", missing.not_answered)
         frame[f"{prefix}_location"] = location.astype(int)
         in_house = np.isin(location, IN_HOUSE)
         for column in EMPLOYMENT:
-            value = _per_row(frame, facts, column, NOT_APPLICABLE)
-            frame[f"{prefix}_{column}"] = np.where(in_house, value, NOT_APPLICABLE).astype(int)
+            value = _per_row(frame, facts, column, missing.routed_out)
+            frame[f"{prefix}_{column}"] = np.where(in_house, value,
+                                                   missing.routed_out).astype(int)
 
 
 def write_service_facts(frames: dict, facts: pd.DataFrame, codebook: dict, rng) -> None:
     """Location, employed IROs (:func:`write_location`) and caseloads: every manager and the DCS
     of an authority answer its planned value; managers' other duties: the first manager of an
     authority with other duties says yes, the others at random."""
-    write_location(frames, facts)
+    missing = missing_codes(codebook)
+    write_location(frames, facts, missing)
     for dataset, prefix in (("manager", "mgr"), ("dcs", "dcs")):
         frame = frames[dataset]
-        frame[f"{prefix}_caseload_lac"] = _per_row(frame, facts, "caseload_lac", NOT_ANSWERED)
-        cp = _per_row(frame, facts, "caseload_cp_incl", NOT_ANSWERED)
+        frame[f"{prefix}_caseload_lac"] = _per_row(frame, facts, "caseload_lac",
+                                                   missing.not_answered)
+        cp = _per_row(frame, facts, "caseload_cp_incl", missing.not_answered)
         frame[f"{prefix}_caseload_cp_incl"] = cp.astype(int)
-        total = _per_row(frame, facts, "caseload_total", NOT_APPLICABLE)
-        frame[f"{prefix}_caseload_total"] = np.where(cp == 1, total, NOT_APPLICABLE)
+        total = _per_row(frame, facts, "caseload_total", missing.routed_out)
+        frame[f"{prefix}_caseload_total"] = np.where(cp == 1, total, missing.routed_out)
     managers = frames["manager"]
-    duties = _per_row(managers, facts, "mgr_other_duties", NOT_ANSWERED)
+    duties = _per_row(managers, facts, "mgr_other_duties", missing.not_answered)
     first = ~managers["la_code"].duplicated().to_numpy()   # rows are in mgr_id order
     others = rng.random(len(managers)) < 0.7
     managers["mgr_other_duties"] = np.where(duties == 1, np.where(first | others, 1, 0),
@@ -724,8 +731,9 @@ def write_nonduties(frames: dict, targets: list[dict], codebook: dict, item_targ
             goals += _percent_goals(t, [(column, 1), (column, 0)], lambda c: c[1])
     counts = _solve_relaxing(cells, goals, relaxed)
 
+    missing = missing_codes(codebook)
     block = _block(codebook, "iro", iro_gate)
-    atoms = _atoms(iro, block, item_targets)
+    atoms = _atoms(iro, block, item_targets, missing)
     has = iro[iro_gate].to_numpy() == 1
     arranged = _arrange_yes(codes, valid, atoms, has, base, with_dcs,
                             counts[("nonduties", 1)], rng)
@@ -751,10 +759,10 @@ def write_nonduties(frames: dict, targets: list[dict], codebook: dict, item_targ
             if column == "nonduties":
                 continue
             value = np.array([int(column in kinds.get(la, ())) for la in las])
-            frame[sources[position]] = np.where(yes, value, NOT_APPLICABLE)
+            frame[sources[position]] = np.where(yes, value, missing.routed_out)
         none = np.array([not kinds.get(la) for la in las])
         other = np.where(none, 1, (rng.random(len(frame)) < 0.2).astype(int))
-        frame[OTHER_DUTY[dataset]] = np.where(yes, other, NOT_APPLICABLE)
+        frame[OTHER_DUTY[dataset]] = np.where(yes, other, missing.routed_out)
 
 
 def _arrange_yes(codes, valid, atoms, has, base, with_dcs, n_yes, rng, tries: int = 200):
@@ -843,10 +851,11 @@ def write_protocol(frames: dict, targets: list[dict], codebook: dict, item_targe
         if left[codes[r]] > 0:
             wanted[r] = True
             left[codes[r]] -= 1
+    missing = missing_codes(codebook)
     block = _block(codebook, "manager", gate)
     everyone = np.ones(len(managers), bool)
-    _move_blocks(managers, block, _atoms(managers, block, item_targets), everyone, ~aware,
-                 wanted, rng)
+    _move_blocks(managers, block, _atoms(managers, block, item_targets, missing), everyone,
+                 ~aware, wanted, rng)
 
     aware = managers[gate].to_numpy() == 1
     with_scope = sorted({la for la in las if aware[codes == la].any()})
@@ -854,7 +863,7 @@ def write_protocol(frames: dict, targets: list[dict], codebook: dict, item_targe
         yes = set(rng.permutation(with_scope)[:counts[(column, 1)]])
         value = np.array([int(la in yes) for la in codes])
         var = f"mgr_{column}"
-        managers[var] = np.where(aware, value, NOT_APPLICABLE)
+        managers[var] = np.where(aware, value, missing.routed_out)
     _protocol_iros(iro, codebook, item_targets, set(codes[aware]), rng)
 
 
@@ -865,7 +874,7 @@ def _protocol_iros(iro: pd.DataFrame, codebook: dict, item_targets: dict, covere
     aware = iro[gate].to_numpy() == 1
     codes = iro["la_code"].fillna("").to_numpy()
     block = _block(codebook, "iro", gate)
-    atoms = _atoms(iro, block, item_targets)
+    atoms = _atoms(iro, block, item_targets, missing_codes(codebook))
     left = {la: int((codes == la).sum()) - (0 if la in covered or la == "" else 1)
             for la in set(codes)}
     wanted = np.zeros(len(iro), bool)
@@ -899,7 +908,7 @@ def write_placements(frames: dict, targets: list[dict], codebook: dict, rng,
     multiple = next((t for t in targets if t["count"] == "rows" and t["where"]
                      and t["where"].replace(" ", "") == "n_placement_enquiries>1"), None)
     most = _max_placement_target(targets)
-    valid = frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
+    valid = missing_codes(codebook).as_missing(frame)
     has = valid.eval(distinct["where"]).fillna(False).to_numpy(bool)
     codes = frame["la_code"].to_numpy()
     las = list(dict.fromkeys(codes))

@@ -20,9 +20,10 @@ standardized coefficients are linear in the outcome once its counts there are fi
    counts per *cell* (distinct combination of the final model's predictors) and value realises
    it (:func:`_final_counts`). Counts inside the sample may differ from the current ones (values
    are exchanged with answering respondents outside the sample): candidates nearest first.
-3. **Dropped predictors** (:func:`_spread`): swaps of values inside a cell leave the final model
-   unchanged; greedy swaps make the full-model coefficients of the predictors the final model
-   drops small (|t| <= 0.5, then smaller), so that backward elimination removes them.
+3. **Dropped predictors** (:func:`.calibration.spread`, shared with :mod:`.table_a3`): swaps of
+   values inside a cell leave the final model unchanged; greedy swaps make the full-model
+   coefficients of the predictors the final model drops small (|t| <= 0.5, then smaller), so
+   that backward elimination removes them.
 
 Every calibrated model is refitted with :mod:`iro_stats.stats.models` (printed betas and R2,
 significance at 0.05, the final model reached by backward elimination, location removed as a
@@ -36,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -44,83 +45,32 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from iro_stats.stats import models
 from iro_stats.reference.model_spec import ModelSpec, load_spec
-from iro_stats.stats import design
-from iro_stats.stats import model_comparison
-from iro_stats.common.errors import IroStatsError
+from iro_stats.stats.ols import nested_f
+from iro_stats.synth.calibration import (
+    BETA_TOL,
+    CONFLICT_COLUMNS,
+    MAX_CANDIDATES,
+    CalibrationConflict,
+    OutcomeCounts,
+    Target,
+    beta_map,
+    cell_counts,
+    cells,
+    correlations,
+    published_target,
+    rearranged,
+    spread_until_verified,
+    tolerances,
+)
 
-BETA_TOL = 0.0004            # published beta +- this prints at 3 dp whatever the float noise
-R2_MARGIN = 0.0001           # the linearised R2 stays this far inside its printed band
-T_DROP = (0.5, 0.25, 0.1)    # targets for |t| of dropped predictors' full-model coefficients
-MAX_CANDIDATES = 400         # in-sample count vectors screened per model
-MAX_PROGRAMMES = 20          # ... of which at most this many go to the cell programme
+MAX_PROGRAMMES = 20          # of the MAX_CANDIDATES count vectors, at most this many go to the
+                             # cell programme
 NODE_LIMIT = 5000            # branch-and-bound nodes per programme (deterministic, unlike time)
 FILTER_NODE_LIMIT = 200      # ... while looking for a small conflicting set
 FILTER_CANDIDATES = 20       # count vectors over which the conflicting set is looked for
 TIME_LIMIT = 30.0            # seconds per programme, a safety net only
-CONFLICT_COLUMNS = ["model", "constraint", "conflict"]
 
-
-class CalibrationConflict(IroStatsError):
-    """Some models cannot reach Table A.3 with the given predictors: ``conflicts`` lists them,
-    ``partial`` is the frame with the other models calibrated."""
-
-    def __init__(self, message: str, conflicts: pd.DataFrame,
-                 partial: pd.DataFrame | None = None):
-        super().__init__(message)
-        self.conflicts = conflicts
-        self.partial = partial
-
-
-@dataclass
-class Target:
-    """What Table A.3 prints for one model, on the model's estimation sample (design columns)."""
-
-    name: str
-    design: design.Design
-    final_predictors: list[str]
-    final_cols: list[int]
-    betas: dict[int, float]
-    significant: dict[int, bool]
-    ids: dict[int, str]
-    r2: float
-    r2_decimals: int
-    r2_id: str
-    use_r2: bool = True
-    r2_betas: dict | None = None     # where R2 is linearised (default: the published betas)
-
-    def __post_init__(self):
-        if self.r2_betas is None:
-            self.r2_betas = dict(self.betas)
-
-    def r2_band(self) -> tuple[float, float]:
-        half = 0.5 * 10.0 ** -self.r2_decimals
-        return self.r2 - half, self.r2 + half
-
-
-def _target(iro: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
-            name: str) -> Target:
-    m = spec.models[name]
-    d = design.design(iro, spec, name)
-    by_id = published.set_index("id")
-    names = [t.name for t in d.terms]
-    lost = [t for t in m.published_terms if t not in names]
-    if lost:
-        raise CalibrationConflict(f"{name}: {lost} do not vary in the estimation sample",
-                                  pd.DataFrame([{"model": name, "constraint": f"beta {t}",
-                                                 "conflict": "the term has no variance in the "
-                                                             "estimation sample"} for t in lost]))
-    owners = {t.name: t.predictor for t in d.terms}
-    final = [p for p in m.predictors if any(owners[t] == p for t in m.published_terms)]
-    col = {t: names.index(t) for t in m.published_terms}
-    return Target(
-        name, d, final, d.columns(final),
-        {col[t]: float(by_id.loc[i, "value"]) for t, i in m.published_terms.items()},
-        {col[t]: bool(by_id.loc[i, "significant"]) for t, i in m.published_terms.items()},
-        {col[t]: i for t, i in m.published_terms.items()},
-        float(by_id.loc[m.published_r2, "value"]), int(by_id.loc[m.published_r2, "decimals"]),
-        m.published_r2)
 
 
 def _reference(target: Target) -> list[tuple[str, float]]:
@@ -128,10 +78,6 @@ def _reference(target: Target) -> list[tuple[str, float]]:
     d = target.design
     return [(name, float((d.X[:, d.columns([name])].sum(axis=1) == 0).mean()))
             for name in target.final_predictors if len(d.columns([name])) > 1]
-
-
-def _corr(X: np.ndarray) -> np.ndarray:
-    return np.atleast_2d(np.corrcoef(X, rowvar=False))
 
 
 # --------------------------------------------------------------------------- 1. predictors
@@ -146,8 +92,8 @@ def predictor_checks(target: Target, alpha: float = 0.05) -> list[dict]:
     if any(c not in target.betas for c in cols):
         return []                               # a final term the report does not print
     n, k = len(d.y), len(cols)
-    R = _corr(d.X[:, cols])
-    beta = np.array([target.betas[c] for c in cols])
+    R = correlations(target.final_X())
+    beta = target.final_betas()
     r2 = float(beta @ R @ beta)
     low, high = target.r2_band()
     corners = [float(b @ R @ b) for b in (beta + 0.0005 * np.array(s)
@@ -171,7 +117,7 @@ def predictor_checks(target: Target, alpha: float = 0.05) -> list[dict]:
                          f"2 sum beta_a beta_b r_ab = {r2 - squares:.4f} but must be "
                          f"{'at least' if r2 < low else 'below'} {goal:.4f} (n = {n}; largest "
                          f"terms {shown}" + "".join(f"; {r}" for r in reference) + ")")})
-    tol = 1 / np.diag(np.linalg.inv(R)) if k > 1 else np.ones(1)
+    tol = tolerances(R)
     t = beta * np.sqrt((n - k - 1) * tol / (1 - r2))
     crit = stats.t.ppf(1 - alpha / 2, n - k - 1)
     for j, c in enumerate(cols):
@@ -190,8 +136,8 @@ def predictor_checks(target: Target, alpha: float = 0.05) -> list[dict]:
         rest = [j for j in range(k) if j not in block]
         r2_rest = float(r_y[rest] @ np.linalg.solve(R[np.ix_(rest, rest)], r_y[rest])) \
             if rest else 0.0
-        f = ((r2 - r2_rest) / len(block)) / ((1 - r2) / (n - k - 1))
-        p_value = float(stats.f.sf(f, len(block), n - k - 1))
+        # backward elimination's test of the block (sums of squares in units of the total)
+        f, _, _, p_value = nested_f(1 - r2, n - k - 1, 1 - r2_rest, n - k - 1 + len(block))
         if p_value >= alpha:
             problems.append({"model": target.name, "constraint": f"{p} kept as a block",
                              "conflict": f"F = {f:.2f}, p = {p_value:.3f}: backward elimination "
@@ -202,27 +148,17 @@ def predictor_checks(target: Target, alpha: float = 0.05) -> list[dict]:
 # --------------------------------------------------------------------------- 2. final model
 
 
-def _cells(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of X and each row's cell."""
-    unique, index = np.unique(X, axis=0, return_inverse=True)
-    return unique, index.ravel()
-
-
 def _lattice(target: Target, values: np.ndarray, in_counts: np.ndarray):
     """With the outcome's counts in the sample fixed, beta = M S + o where S = X_F' y is a vector
     of integers (codes times codes): M, o, and the bounds of S (rearrangement inequality)."""
-    X = target.design.X[:, target.final_cols]
+    X = target.final_X()
     n = len(X)
     y_sorted = np.repeat(values, in_counts)
     mean = float(y_sorted.mean())
     s_y = float(y_sorted.std(ddof=1))
-    xbar = X.mean(axis=0)
-    Xc = X - xbar
-    M = (X.std(axis=0, ddof=1) / s_y)[:, None] * np.linalg.inv(Xc.T @ Xc)
-    offset = -M @ (n * xbar * mean)
-    xs = np.sort(X, axis=0)
-    low = xs.T @ y_sorted[::-1]
-    high = xs.T @ y_sorted
+    M = beta_map(X, s_y, of="sums")
+    offset = -M @ (n * X.mean(axis=0) * mean)
+    low, high = np.array([rearranged(x, y_sorted) for x in X.T]).T
     return M, offset, low, high
 
 
@@ -239,13 +175,13 @@ def _box_rows(target: Target, values: np.ndarray, in_counts: np.ndarray, linear:
             high.append(target.betas[c] + BETA_TOL - offset[j])
     if target.use_r2 and all(c in target.r2_betas for c in target.final_cols):
         beta = np.array([target.r2_betas[c] for c in target.final_cols])
-        R = _corr(target.design.X[:, target.final_cols])
+        R = correlations(target.final_X())
         grad = 2 * R @ beta                       # R2(b) ~ beta'R beta + grad . (b - beta)
         base = float(beta @ R @ beta - grad @ beta) + float(grad @ offset)
-        lo, hi = target.r2_band()
+        lo, hi = target.r2_limits()
         rows.append(grad @ coef)
-        low.append(lo + R2_MARGIN - base)
-        high.append(hi - R2_MARGIN - base)
+        low.append(lo - base)
+        high.append(hi - base)
     width = coef.shape[1]
     return (np.array(rows).reshape(len(rows), width) / BETA_TOL, np.array(low) / BETA_TOL,
             np.array(high) / BETA_TOL)
@@ -263,7 +199,7 @@ def _integer_sums(target: Target, values: np.ndarray, in_counts: np.ndarray,
     if not len(A):
         return True
     if all(c in target.betas for c in target.final_cols):
-        centre = np.array([target.betas[c] for c in target.final_cols])
+        centre = target.final_betas()
         inverse = np.linalg.inv(M)
         middle = inverse @ (centre - offset)
         reach = np.abs(inverse) @ np.full(len(centre), BETA_TOL)
@@ -295,7 +231,7 @@ def _final_counts(target: Target, values: np.ndarray, in_counts: np.ndarray,
     the R2 band with the outcome's counts ``in_counts`` in the sample; else ``"infeasible"``
     (proved) or ``"unknown"`` (node limit). Without ``preferred`` any solution will do, within
     ``FILTER_NODE_LIMIT`` nodes."""
-    unique, cell = _cells(target.design.X[:, target.final_cols])
+    unique, cell = cells(target.final_X())
     sizes = np.bincount(cell, minlength=len(unique))
     G, L = len(unique), len(values)
     # X_F' y = sum over cells g and values v of x_g v m_gv
@@ -332,110 +268,7 @@ def _final_counts(target: Target, values: np.ndarray, in_counts: np.ndarray,
     return np.round(result.x[:size]).astype(int).reshape(G, L)
 
 
-def _in_sample_candidates(in_counts: np.ndarray, all_counts: np.ndarray, n_out: int,
-                          limit: int) -> list[np.ndarray]:
-    """Counts of each value inside the sample that the respondents outside it allow, nearest
-    to the current ones first (exchanging one value inside for another outside is one step)."""
-    seen = {tuple(in_counts)}
-    frontier, found = [in_counts], [in_counts]
-    while frontier and len(found) < limit:
-        nxt = []
-        for counts in frontier:
-            for a, b in itertools.permutations(range(len(counts)), 2):
-                trial = counts.copy()
-                trial[a] += 1
-                trial[b] -= 1
-                ok = (trial >= 0).all() and (trial <= all_counts).all() and \
-                    (all_counts - trial).sum() == n_out and (trial > 0).sum() > 1
-                if ok and tuple(trial) not in seen:
-                    seen.add(tuple(trial))
-                    nxt.append(trial)
-        found += nxt
-        frontier = nxt
-    return found[:limit]
-
-
-# --------------------------------------------------------------------------- 3. dropped predictors
-
-
-def _dropped_coefficients(target: Target, s_y: float) -> tuple[np.ndarray, np.ndarray]:
-    """Rows a_j (full-model beta_j = a_j . y) of the terms the final model drops, and for each the
-    |beta| of t = 1 (with R2 guessed a little above the published one)."""
-    d = target.design
-    n, k = d.X.shape
-    drop = [j for j, t in enumerate(d.terms) if t.predictor not in target.final_predictors]
-    Xc = d.X - d.X.mean(axis=0)
-    A = (d.X.std(axis=0, ddof=1) / s_y)[:, None] * np.linalg.solve(Xc.T @ Xc, Xc.T)
-    tol = 1 / np.diag(np.linalg.inv(_corr(d.X)))
-    unit = np.sqrt((1 - min(0.95, target.r2 + 0.02)) / ((n - k - 1) * tol))
-    return A[drop], unit[drop]
-
-
-def _keep_where_possible(old: np.ndarray, want: dict, rng: np.random.Generator) -> np.ndarray:
-    """Values for rows that had ``old``, value v used ``want[v]`` times: a row keeps its value
-    while that value is still wanted (rows in seeded random order), the others take the rest."""
-    new = np.full(len(old), np.nan)
-    want = dict(want)
-    for r in rng.permutation(len(old)):
-        if want.get(old[r], 0) > 0:
-            new[r] = old[r]
-            want[old[r]] -= 1
-    rest = np.flatnonzero(np.isnan(new))
-    new[rest] = rng.permutation(np.array([v for v, m in want.items() for _ in range(int(m))],
-                                         dtype=float))
-    return new
-
-
-def _spread(target: Target, counts: np.ndarray, values: np.ndarray, current: np.ndarray,
-            t_goal: float, rng: np.random.Generator, max_sweeps: int = 400) -> np.ndarray:
-    """The outcome column: each cell gets its counts (current values kept where they fit), then
-    greedy swaps inside cells shrink the dropped predictors' full-model coefficients until every
-    |t| <= t_goal (or no swap helps)."""
-    X = target.design.X[:, target.final_cols]
-    _, cell = _cells(X)
-    y = np.empty(len(current))
-    for g in range(counts.shape[0]):
-        rows = np.flatnonzero(cell == g)
-        y[rows] = _keep_where_possible(current[rows], dict(zip(values, counts[g])), rng)
-    n = len(y)
-    s_y = float(np.std(y, ddof=1))
-    A, unit = _dropped_coefficients(target, s_y)
-    if not len(A):
-        return y
-    same = cell[:, None] == cell[None, :]
-    for _ in range(max_sweeps):
-        ratio = (A @ y) / unit
-        if np.abs(ratio).max() <= t_goal:
-            break
-        diff = y[None, :] - y[:, None]            # swapping i and j changes y_i by y_j - y_i
-        ok = same & (diff != 0)
-        ok[np.tril_indices(n)] = False
-        i, j = np.nonzero(ok)
-        delta = (diff[i, j] * (A[:, i] - A[:, j])) / unit[:, None]
-        score = ((ratio[:, None] + delta) ** 2).sum(axis=0)
-        best = int(score.argmin()) if len(score) else -1
-        if best < 0 or score[best] >= (ratio ** 2).sum() - 1e-12:
-            break
-        y[i[best]], y[j[best]] = y[j[best]], y[i[best]]
-    return y
-
-
 # --------------------------------------------------------------------------- the whole model
-
-
-def verify(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
-           name: str) -> list[str]:
-    """How the engine's refit of model ``name`` differs from Table A.3 (empty: it matches)."""
-    res = models.fit_model(frame, spec, name)
-    comparison = model_comparison.compare_published({name: res}, spec, published)
-    problems = [f"{r.id}: prints {r.printed or '(not in the final model)'}, published "
-                f"{r.published}" + ("" if r.significance_matches else " (significance differs)")
-                for r in comparison.itertuples() if r.status != "match"]
-    wanted = sorted({t.predictor for t in res.design.terms
-                     if t.name in spec.models[name].published_terms})
-    if sorted(res.final_predictors) != wanted:
-        problems.append(f"backward elimination ends with {res.final_predictors}, not {wanted}")
-    return problems
 
 
 def _conflict_set(target: Target, values: np.ndarray, candidates: list) -> list[str]:
@@ -455,22 +288,15 @@ def _conflict_set(target: Target, values: np.ndarray, candidates: list) -> list[
 
 def _calibrate_one(out: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                    name: str, rng: np.random.Generator) -> tuple[pd.DataFrame | None, list]:
-    target = _target(out, spec, published, name)
+    target = published_target(out, spec, published, name)
     checks = predictor_checks(target, spec.alpha)
     if checks:
         return None, checks
-    outcome = spec.models[name].outcome
-    d = target.design
-    answered = out[outcome].notna()
-    outside = answered & ~out.index.isin(d.index)
-    values = np.unique(out.loc[answered, outcome].to_numpy(dtype=float))
-    all_counts = np.array([(out.loc[answered, outcome] == v).sum() for v in values])
-    current = d.y.copy()
-    in_counts = np.array([(current == v).sum() for v in values])
-    _, cell = _cells(d.X[:, target.final_cols])
-    preferred = np.array([[((cell == g) & (current == v)).sum() for v in values]
-                          for g in range(cell.max() + 1)])
-    candidates = _in_sample_candidates(in_counts, all_counts, int(outside.sum()), MAX_CANDIDATES)
+    answers = OutcomeCounts.of(out, target)
+    values = answers.values
+    current = target.design.y.copy()
+    preferred = cell_counts(target, current, values)
+    candidates = answers.candidates(MAX_CANDIDATES)
     on_lattice = [c for c in candidates if _integer_sums(target, values, c)]
     undecided, refit_problems = 0, []
     for counts_in in on_lattice[:MAX_PROGRAMMES]:
@@ -478,15 +304,11 @@ def _calibrate_one(out: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
         if isinstance(counts, str):
             undecided += counts == "unknown"
             continue
-        for t_goal in T_DROP:
-            trial = out.copy()
-            trial.loc[d.index, outcome] = _spread(target, counts, values, current, t_goal, rng)
-            trial.loc[outside, outcome] = _keep_where_possible(
-                out.loc[outside, outcome].to_numpy(dtype=float),
-                dict(zip(values, all_counts - counts_in)), rng)
-            refit_problems = verify(trial, spec, published, name)
-            if not refit_problems:
-                return trial, []
+        trial, refit_problems = spread_until_verified(out, spec, published, target, counts,
+                                                      values, current, rng,
+                                                      outside=(answers, counts_in))
+        if trial is not None:
+            return trial, []
     if refit_problems:
         return None, [{"model": name, "constraint": "refit by the models engine",
                        "conflict": "; ".join(refit_problems)}]
@@ -505,7 +327,7 @@ def _calibrate_one(out: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
     reachable = sum(_integer_sums(betas_only, values, c) for c in candidates)
     if reachable:
         groups = ["R2 band", "all published betas"]
-        R = _corr(d.X[:, target.final_cols])
+        R = correlations(target.final_X())
         beta = np.array([target.betas.get(c, np.nan) for c in target.final_cols])
         why = (f"the betas alone print as published for {reachable} of {where}, but never "
                f"with R2 in [{target.r2_band()[0]:.3f}, {target.r2_band()[1]:.3f}): with these "

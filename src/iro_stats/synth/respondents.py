@@ -2,11 +2,12 @@
 
 For each variable of a dataset, in an order where routing and subgroup variables come first:
 
-1. the rows the question is asked of (its ``routing``; the others get -98, not applicable);
+1. the rows the question is asked of (its ``routing``; the others get the codebook's routed-out
+   code, -98, not applicable);
 2. the published targets on it (resolved value specs: percentages and means, each over the rows of
    its ``where``), turned into counts per (subgroup atom, code) and solved by :mod:`.counts`; the
-   base Ns printed become totals of valid answers, the rest of the routed-in rows are -99 (not
-   answered);
+   base Ns printed become totals of valid answers, the rest of the routed-in rows are not answered
+   (-99);
 3. the codes dealt out at random (seeded) within each atom.
 
 Variables no published value touches get a plausible spread with few missing answers. Where an
@@ -25,9 +26,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from iro_stats.reference.loaders import missing_codes
 from iro_stats.synth.counts import Infeasible, Near, Percent, Total, solve
 
-NOT_ANSWERED, NOT_APPLICABLE = -99, -98
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -67,17 +68,13 @@ def order(variables: list[dict], targets: dict[str, list[dict]]) -> list[dict]:
     return out
 
 
-def _valid(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with user-missing codes as missing, for evaluating routing and subgroups."""
-    return frame.mask(frame.isin([NOT_ANSWERED, NOT_APPLICABLE]))
-
-
-def _plausible(codes: list[int], n: int, rng) -> list[int]:
-    """Default answers for an item no published value constrains: a gentle hump, few missing."""
+def _plausible(codes: list[int], n: int, rng, not_answered: int) -> list[int]:
+    """Default answers for an item no published value constrains: a gentle hump, few
+    ``not_answered``."""
     weights = np.array([1.0 + min(i, len(codes) - 1 - i) for i in range(len(codes))])
     answers = rng.choice(codes, size=n, p=weights / weights.sum()).tolist()
     for i in rng.choice(n, size=min(n, round(0.02 * n)), replace=False):
-        answers[i] = NOT_ANSWERED
+        answers[i] = not_answered
     return answers
 
 
@@ -223,15 +220,17 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
     values that cannot hold together are dropped one by one and listed in ``relaxed``. With
     ``spread``, codes that no target tells apart share their count (:func:`spread_within_cuts`)."""
     codes = _scale(codebook, var)
+    missing = missing_codes(codebook)
+    not_answered = missing.not_answered
     # only the columns a routing or subgroup names (masking the whole frame dominated the time)
     named = set().union(*(_names(e, frame.columns) for e in
                           [var.get("routing"), *(t.get("where") for t in targets)]))
-    valid = _valid(frame[sorted(named)])
+    valid = missing.as_missing(frame[sorted(named)])
     asked = (valid.eval(var["routing"]) if var.get("routing") else pd.Series(True, frame.index))
     asked = asked.fillna(False).astype(bool)
-    result = pd.Series(NOT_APPLICABLE, index=frame.index, dtype="int64")
+    result = pd.Series(missing.routed_out, index=frame.index, dtype="int64")
     if not targets and not at_least:
-        result[asked] = _plausible(codes, int(asked.sum()), rng)
+        result[asked] = _plausible(codes, int(asked.sum()), rng, not_answered)
         return result
     wheres = sorted({t.get("where") or "" for t in targets} | {""})
     masks = {w: (valid.eval(w).fillna(False).astype(bool) if w else pd.Series(True, frame.index))
@@ -239,11 +238,11 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
     atom_of = pd.Series([tuple(bool(masks[w][i]) for w in wheres) for i in frame.index],
                         index=frame.index)[asked]
     atoms = sorted(set(atom_of))
-    cells = [(a, c) for a in atoms for c in [*codes, NOT_ANSWERED]]
+    cells = [(a, c) for a in atoms for c in [*codes, not_answered]]
     goals = []
     for a in atoms:
         n = int((atom_of == a).sum())
-        goals.append(Total(f"atom{a}", tuple((a, c) for c in [*codes, NOT_ANSWERED]), n, n))
+        goals.append(Total(f"atom{a}", tuple((a, c) for c in [*codes, not_answered]), n, n))
     for k, target in enumerate(targets):
         inside = [a for a in atoms if a[wheres.index(target.get("where") or "")]]
         den = tuple((a, c) for a in inside for c in codes)
@@ -276,8 +275,8 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
     exact = _with_sd(codes, targets)
     if exact is not None and len(atoms) == 1:
         goals += [Total(f"{var['name']}:sd:{c}", ((atoms[0], c),), k, k) for c, k in exact.items()]
-    missing = tuple((a, NOT_ANSWERED) for a in atoms)
-    goals.append(Near("few_missing", missing, 0.02 * int(asked.sum())))
+    goals.append(Near("few_missing", tuple((a, not_answered) for a in atoms),
+                      0.02 * int(asked.sum())))
     counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
@@ -285,7 +284,7 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
             shared = spread_within_cuts(codes, targets, at_least,
                                         {c: counts[(a, c)] for c in codes})
             counts.update({(a, c): k for c, k in shared.items()})
-        deal = [c for c in [*codes, NOT_ANSWERED] for _ in range(counts[(a, c)])]
+        deal = [c for c in [*codes, not_answered] for _ in range(counts[(a, c)])]
         rng.shuffle(rows)
         result[rows] = deal
     return result

@@ -3,7 +3,8 @@ planned (:mod:`.la_answers`), then the answers generated and the authority-level
 into them; Table A.3's models are calibrated last (:mod:`.table_a3`).
 
 ``generate`` returns one frame per codebook dataset with canonical variable names and SPSS codes
-(-99 not answered, -98 not applicable); writing them as .sav is :mod:`.sav`'s job.
+(the codebook's missing codes: -99 not answered, -98 not applicable); writing them as .sav is
+:mod:`.sav`'s job.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from iro_stats.reference.loaders import missing_codes
 from iro_stats.reference.model_spec import ModelSpec, load_spec
 from iro_stats.common.seeds import stream
 from iro_stats.dataset.analysis import LA_COLUMNS
 from iro_stats.synth import joint, la_answers, table_a3
 from iro_stats.synth.la_structure import build as build_skeleton
 from iro_stats.synth.respondents import (
-    NOT_ANSWERED,
     codes_where,
     generate_variable,
     order,
@@ -67,16 +68,17 @@ def numeric_targets(dataset: str, resolved: dict, published: pd.DataFrame) -> di
     return out
 
 
-def _numeric(var: dict, n: int, rng, target: dict | None = None) -> np.ndarray:
+def _numeric(var: dict, n: int, rng, not_answered: int, target: dict | None = None
+             ) -> np.ndarray:
     """Plausible values in the codebook's range; a published range is met at both ends, and a
-    published number of missing answers is left as -99."""
+    published number of missing answers is left ``not_answered`` (-99)."""
     low, high = (target or {}).get("range", var["range"])
     centre = low + (high - low) / 3
     values = rng.normal(centre, (high - low) / 4, size=n).clip(low, high)
     values = values.round() if var["kind"] == "count" else values.round(1)
     rows = rng.permutation(n)
     missing = (target or {}).get("missing", 0)
-    values[rows[:missing]] = NOT_ANSWERED
+    values[rows[:missing]] = not_answered
     if "range" in (target or {}) and n - missing >= 2:
         values[rows[missing]], values[rows[missing + 1]] = low, high
     return values
@@ -91,6 +93,7 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
     ``extra`` adds targets per variable (e.g. counts that LA-level values need); the variables in
     ``spread`` share each count over the codes no target tells apart."""
     spec = codebook["datasets"][dataset]
+    missing = missing_codes(codebook)
     frame = base.copy()
     targets = targets_by_variable(dataset, resolved, published, codebook)
     for name, more in (extra or {}).items():
@@ -109,12 +112,12 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
             frame[name] = generate_variable(frame, var, targets.get(name, []), codebook, rng,
                                             relaxed, needs.get(name, []), name in spread)
         elif var["kind"] in ("count", "continuous"):
-            frame[name] = _numeric(var, len(frame), rng, numeric.get(name))
+            frame[name] = _numeric(var, len(frame), rng, missing.not_answered, numeric.get(name))
         elif var["kind"] == "text":
             frame[name] = ""
     derived = derived or {}
     across = [{**t, "var": name} for name in derived if name in targets for t in targets[name]]
-    for pid in joint.calibrate(frame, derived, across, targets, rng):
+    for pid in joint.calibrate(frame, derived, across, targets, missing, rng):
         relaxed.append({"id": pid, "conflict": "not reached by the swap search across items"})
     return frame.copy()
 
@@ -218,6 +221,7 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
         return stream(seed, "synth", *stage)
 
     spec = _model_spec(model_spec)
+    missing = missing_codes(codebook)
     say = progress or (lambda message: None)
     say("responding authorities and LA-level plan")
     skeleton = build_skeleton(la_frame, published, rng("la_structure"))
@@ -260,7 +264,7 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
         for target in correlations:
             if target["dataset"] == dataset and not joint.calibrate_r(
                     frames[dataset], target["var"], target["with"], target["where"], target,
-                    rng("correlation", target["id"])):
+                    missing, rng("correlation", target["id"])):
                 relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
     say("LA-level answers written into their sources")
     la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng("la_answers"),
@@ -268,11 +272,11 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     if spec is not None:      # Table A.3 last: the IRO answers, location and duties are final
         say("Table A.3 calibration")
         conflicts = table_a3.calibrate(frames, facts, spec, published, resolved,
-                                       (derived or {}).get("iro"), rng("table_a3"))
+                                       (derived or {}).get("iro"), missing, rng("table_a3"))
         relaxed += table_a3.relaxed_entries(conflicts, spec)
     attributes = la[["la_code", "ofsted_lac", "ofsted_after_apr2011", "lac_2012"]].copy()
     attributes[["ofsted_lac", "ofsted_after_apr2011"]] = (   # Scilly: no inspection, -99
-        attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(-99))
+        attributes[["ofsted_lac", "ofsted_after_apr2011"]].fillna(missing.not_answered))
     frames["la_attributes"] = attributes
     return frames, pd.DataFrame(relaxed, columns=["id", "conflict"])
 

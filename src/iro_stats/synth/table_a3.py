@@ -34,7 +34,7 @@ moves that keep every other published value are made:
    sample) are tried in turn. Afterwards the other models' R2 aims are met again moving only
    predictors this final model does not contain (time in post), and the predictors this model
    drops are made non-significant by exchanging outcome values inside the final model's cells
-   (:func:`.regression._spread`).
+   (:func:`.calibration.spread`).
 3. **The other models** by :func:`.regression.calibrate` (outcome reassignment alone).
 
 Every model is then refitted with :mod:`iro_stats.stats.models` (printed betas and R2, significance,
@@ -51,10 +51,23 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from iro_stats.reference.loaders import MissingCodes
 from iro_stats.reference.model_spec import ModelSpec
 from iro_stats.dataset.la_dataset import ANY_YES
 from iro_stats.synth import la_answers, regression
-from iro_stats.synth.respondents import NOT_ANSWERED, NOT_APPLICABLE
+from iro_stats.synth.calibration import (
+    BETA_TOL,
+    CONFLICT_COLUMNS,
+    MAX_CANDIDATES,
+    OutcomeCounts,
+    Target,
+    cell_counts,
+    correlations,
+    keep_where_possible,
+    published_target,
+    rearranged,
+    spread_until_verified,
+)
 
 # IRO items the LA dataset combines per authority (la_dataset.ANY_YES, the protocol)
 LA_COMBINED = frozenset({iro for _, iro in ANY_YES.values()} | {"iro_protocol_aware"})
@@ -67,10 +80,11 @@ TUNE_STEPS = 20000
 # --------------------------------------------------------------------------- the model frame
 
 
-def model_frame(iro: pd.DataFrame, location: pd.Series) -> pd.DataFrame:
-    """The generated IRO frame as the models engine sees it: user-missing codes as missing and
-    ``la_location`` the location of the respondent's authority (``location`` by la_code)."""
-    out = iro.mask(iro.isin((NOT_ANSWERED, NOT_APPLICABLE))).copy()
+def model_frame(iro: pd.DataFrame, location: pd.Series, missing: MissingCodes) -> pd.DataFrame:
+    """The generated IRO frame as the models engine sees it: user-missing codes (``missing``) as
+    missing and ``la_location`` the location of the respondent's authority (``location`` by
+    la_code)."""
+    out = missing.as_missing(iro).copy()
     out["la_location"] = iro["la_code"].map(location).astype(float)
     return out
 
@@ -116,7 +130,7 @@ class _Tuner:
                  names: list[str]):
         self.frame = frame
         self.spec = spec
-        self.targets = {n: regression._target(frame, spec, published, n) for n in names}
+        self.targets = {n: published_target(frame, spec, published, n) for n in names}
         self.rows = {n: frame.index.get_indexer(t.design.index) for n, t in self.targets.items()}
 
     def columns(self, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -150,8 +164,8 @@ class _Tuner:
                        if self.spec.predictors[d.terms[c].predictor].coding == "dummies"]
             if any(X[:, j].sum() < MIN_GROUP for j in dummies):
                 return np.inf
-            R = np.corrcoef(X, rowvar=False)
-            beta = np.array([target.betas[c] for c in target.final_cols])
+            R = correlations(X)
+            beta = target.final_betas()
             low, high = target.r2_band()
             centre, half = (low + high) / 2, (high - low) / 2
             total += ((float(beta @ R @ beta) - centre) / (R2_AIM * half)) ** 2
@@ -240,7 +254,6 @@ MAX_DR = 0.08             # largest change of a correlation between a moved pred
 SUM_SAMPLES = 400_000     # combinations of predictor sums screened per attempt
 SEARCH_BATCH = 4000       # candidate swaps evaluated per step of the swap searches
 SEARCH_STEPS = 3000
-R2_MARGIN = 1e-4          # R2 stays this far inside its printed band
 
 
 @dataclass
@@ -249,7 +262,7 @@ class _Joint:
     within its swap groups), every marginal fixed: the betas are exact functions of the integer
     sums ``X'y`` and ``X_m'X_f`` (m movable)."""
 
-    target: regression.Target
+    target: Target
     X: np.ndarray
     y: np.ndarray
     movable: list[int]
@@ -263,9 +276,8 @@ class _Joint:
         self.s_x = self.X.std(axis=0, ddof=1)
         self.s_y = float(self.y.std(ddof=1))
         self.sst = float(((self.y - self.y_bar) ** 2).sum())
-        cols = self.target.final_cols
-        self.b_star = np.array([self.target.betas[c] for c in cols]) * self.s_y / self.s_x
-        self.tol = regression.BETA_TOL * self.s_y / self.s_x
+        self.b_star = self.target.final_betas() * self.s_y / self.s_x
+        self.tol = BETA_TOL * self.s_y / self.s_x
         self.pairs = [(m, f) for m in self.movable for f in self.fixed]
         self.pairs += [(a, b) for a, b in itertools.combinations(self.movable, 2)]
 
@@ -281,23 +293,9 @@ class _Joint:
         return b, (b * rhs).sum(axis=-1) / self.sst
 
     def fits(self, b: np.ndarray, r2: np.ndarray) -> np.ndarray:
-        low, high = self.target.r2_band()
+        low, high = self.target.r2_limits()
         ok = (np.abs(b - self.b_star) < self.tol).all(axis=-1)
-        return ok & (r2 >= low + R2_MARGIN) & (r2 < high - R2_MARGIN)
-
-
-def _ols_betas(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Standardized coefficients and R2 of y on X (with a constant)."""
-    Xc = X - X.mean(axis=0)
-    yc = y - y.mean()
-    b = np.linalg.solve(Xc.T @ Xc, Xc.T @ yc)
-    return b * X.std(axis=0, ddof=1) / y.std(ddof=1), float(b @ (Xc.T @ yc) / (yc @ yc))
-
-
-def _rearranged(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Smallest and largest sum of products of a and b over all orderings."""
-    a, b = np.sort(a), np.sort(b)
-    return float(a @ b[::-1]), float(a @ b)
+        return ok & (r2 >= low) & (r2 < high)
 
 
 def _sum_targets(job: _Joint, rng, samples: int = SUM_SAMPLES) -> list[tuple[np.ndarray,
@@ -316,7 +314,7 @@ def _sum_targets(job: _Joint, rng, samples: int = SUM_SAMPLES) -> list[tuple[np.
     reach = {}
     for m, f in job.pairs:
         cap = max(1, int(np.floor(MAX_DR * unit[m, f])))
-        low, high = _rearranged(X[:, m], X[:, f])
+        low, high = rearranged(X[:, m], X[:, f])
         reach[m, f] = np.arange(max(-cap, int(np.ceil(low - P0[m, f]))),
                                 min(cap, int(np.floor(high - P0[m, f]))) + 1)
     # per non-moving column f: (changes of its products with the moving columns, rounding)
@@ -361,7 +359,7 @@ def _sum_targets(job: _Joint, rng, samples: int = SUM_SAMPLES) -> list[tuple[np.
             cost = sum(abs(Pk[m, f] - P0[m, f]) / unit[m, f] for m, f in job.pairs)
             found.append((cost, Pk, ck))
     found.sort(key=lambda t: t[0])
-    bounds = [_rearranged(X[:, j], job.y) for j in range(job.k)]
+    bounds = [rearranged(X[:, j], job.y) for j in range(job.k)]
     return [(Pk, ck) for _, Pk, ck in found
             if all(lo <= v <= hi for v, (lo, hi) in zip(ck, bounds))]
 
@@ -436,15 +434,14 @@ def _realise(job: _Joint, P: np.ndarray, c: np.ndarray, rng) -> tuple[np.ndarray
 
 def calibrate_joint(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     resolved: dict, derived: dict | None, name: str, rng,
-                    max_candidates: int = regression.MAX_CANDIDATES
+                    max_candidates: int = MAX_CANDIDATES
                     ) -> tuple[pd.DataFrame | None, list[dict]]:
     """Step 2 of the module docstring for model ``name``: the frame with its outcome and its
     movable final predictors reassigned (every published value kept), refitted to Table A.3;
     else None and the conflict (model, constraint, conflict)."""
-    target = regression._target(frame, spec, published, name)
+    target = published_target(frame, spec, published, name)
     d = target.design
-    outcome = spec.models[name].outcome
-    X = d.X[:, target.final_cols].astype(float)
+    X = target.final_X().astype(float)
     rows = frame.index.get_indexer(d.index)
     movable, groups = [], {}
     for j, c in enumerate(target.final_cols):
@@ -455,16 +452,11 @@ def calibrate_joint(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
         if g is not None:
             movable.append(j)
             groups[j] = g[rows]
-    answered = frame[outcome].notna()
-    outside = answered & ~frame.index.isin(d.index)
-    values = np.unique(frame.loc[answered, outcome].to_numpy(float))
-    all_counts = np.array([(frame.loc[answered, outcome] == v).sum() for v in values])
-    in_counts = np.array([(d.y == v).sum() for v in values])
-    candidates = regression._in_sample_candidates(in_counts, all_counts, int(outside.sum()),
-                                                  max_candidates)
+    answers = OutcomeCounts.of(frame, target)
+    candidates = answers.candidates(max_candidates)
     screened = reached = 0
     for counts in candidates:
-        y = regression._keep_where_possible(d.y.astype(float), dict(zip(values, counts)), rng)
+        y = keep_where_possible(d.y.astype(float), dict(zip(answers.values, counts)), rng)
         job = _Joint(target, X, y, movable, groups)
         found = _sum_targets(job, rng)
         screened += bool(found)
@@ -476,10 +468,8 @@ def calibrate_joint(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
             out = frame.copy()
             for u, j in enumerate(movable):
                 out.loc[d.index, d.terms[target.final_cols[j]].var] = done[0][:, u]
-            out.loc[outside, outcome] = regression._keep_where_possible(
-                frame.loc[outside, outcome].to_numpy(float), dict(zip(values, all_counts - counts)),
-                rng)
-            out.loc[d.index, outcome] = done[1]
+            out.loc[answers.outside, target.outcome] = answers.outside_values(frame, counts, rng)
+            out.loc[d.index, target.outcome] = done[1]
             return out, []
     moved = ", ".join(d.terms[target.final_cols[j]].name for j in movable)
     return None, [{"model": name, "constraint": "all published betas; R2 band",
@@ -499,22 +489,13 @@ def _spread_dropped(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
     """The predictors the final model of ``name`` drops made non-significant by exchanging
     outcome values inside the final model's cells (its betas stay): the frame and what the
     refit still finds wrong (empty: Table A.3 reproduced for this model)."""
-    target = regression._target(frame, spec, published, name)
-    d = target.design
-    outcome = spec.models[name].outcome
-    _, cell = regression._cells(d.X[:, target.final_cols])
-    values = np.unique(d.y)
-    counts = np.array([[((cell == g) & (d.y == v)).sum() for v in values]
-                       for g in range(cell.max() + 1)])
-    problems: list[str] = []
-    for t_goal in regression.T_DROP:
-        trial = frame.copy()
-        trial.loc[d.index, outcome] = regression._spread(target, counts, values,
-                                                         d.y.astype(float), t_goal, rng)
-        problems = regression.verify(trial, spec, published, name)
-        if not problems:
-            return trial, []
-    return frame, problems
+    target = published_target(frame, spec, published, name)
+    y = target.design.y
+    values = np.unique(y)
+    trial, problems = spread_until_verified(frame, spec, published, target,
+                                            cell_counts(target, y, values), values,
+                                            y.astype(float), rng)
+    return (frame, problems) if trial is None else (trial, [])
 
 
 def calibrate_frame(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
@@ -537,7 +518,7 @@ def calibrate_frame(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
             frame = done
             # the other models' R2 aims again, moving only what the joint model's final
             # model does not contain
-            target = regression._target(frame, spec, published, joint)
+            target = published_target(frame, spec, published, joint)
             kept = {target.design.terms[c].var for c in target.final_cols}
             others = [m for m in rest if len(spec.models[m].published_terms) > 1]
             if others:
@@ -554,18 +535,19 @@ def calibrate_frame(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
         frame, more = regression.calibrate(frame, subset, published,
                                            int(rng.integers(2 ** 31)))
         conflicts += more.to_dict("records")
-    return frame, holder, pd.DataFrame(conflicts, columns=regression.CONFLICT_COLUMNS)
+    return frame, holder, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS)
 
 
 def calibrate(frames: dict[str, pd.DataFrame], facts: pd.DataFrame,
               spec: ModelSpec, published: pd.DataFrame, resolved: dict,
-              derived: dict | None, rng) -> pd.DataFrame:
+              derived: dict | None, missing: MissingCodes, rng) -> pd.DataFrame:
     """Table A.3 in the generated frames (in place): the IRO answers moved (predictors and
     outcomes), the authorities' location and IRO employment exchanged (in ``facts`` and in the
-    manager and DCS answers). Returns the conflicts (model, constraint, conflict)."""
+    manager and DCS answers); ``missing``: the codebook's user-missing codes, which no answer
+    moves into or out of. Returns the conflicts (model, constraint, conflict)."""
     iro = frames["iro"]
     location = facts.set_index("la_code")["location"]
-    frame = model_frame(iro, location)
+    frame = model_frame(iro, location, missing)
     sources = sorted((set(frames["manager"]["la_code"]) | set(frames["dcs"]["la_code"]))
                      - {""} & set(location.index))
     frame, holder, conflicts = calibrate_frame(frame, spec, published, resolved, derived,
@@ -575,10 +557,10 @@ def calibrate(frames: dict[str, pd.DataFrame], facts: pd.DataFrame,
     for var in sorted(variables):
         new = frame[var].to_numpy(float)
         old = iro[var].to_numpy()
-        missing = np.isin(old, (NOT_ANSWERED, NOT_APPLICABLE))
-        if not np.array_equal(np.isnan(new), missing):
+        coded = np.isin(old, missing.all)
+        if not np.array_equal(np.isnan(new), coded):
             raise AssertionError(f"{var}: the calibration changed which answers are missing")
-        iro[var] = np.where(missing, old, np.nan_to_num(new)).astype(old.dtype)
+        iro[var] = np.where(coded, old, np.nan_to_num(new)).astype(old.dtype)
     moved = [la for la, source in holder.items() if la != source]
     if moved:
         columns = ["location", *[c for c in facts.columns if c.startswith("emp_")]]
@@ -586,7 +568,7 @@ def calibrate(frames: dict[str, pd.DataFrame], facts: pd.DataFrame,
         rows = facts.index[facts["la_code"].isin(moved)]
         facts.loc[rows, columns] = by_code.loc[[holder[c] for c in facts.loc[rows, "la_code"]]
                                                ].to_numpy()
-        la_answers.write_location(frames, facts)
+        la_answers.write_location(frames, facts, missing)
     return conflicts
 
 
