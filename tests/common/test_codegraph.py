@@ -53,3 +53,28 @@ def test_a_command_needs_its_closure_its_packages_and_their_data(toy):
     assert "d.py" not in files
 
 
+
+
+def test_the_fast_reader_finds_what_a_walk_of_every_tree_finds():
+    """The reader parses only the import statements it matches; a walk of each module's whole
+    syntax tree must find the same package imports, for every module of the package."""
+    import ast
+
+    def walked(module):
+        path = codegraph.modules()[module]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {codegraph._known(a.name) for a in node.names
+                          if a.name.split(".")[0] == "iro_stats"}
+            elif isinstance(node, ast.ImportFrom):
+                base = codegraph._absolute(node.module, node.level, module,
+                                           path.name == "__init__.py")
+                if base.split(".")[0] == "iro_stats":
+                    found |= {codegraph._known(f"{base}.{a.name}") or codegraph._known(base)
+                              for a in node.names}
+        return found - {None, module}
+
+    assert len(codegraph.modules()) > 50
+    differ = [m for m in codegraph.modules() if walked(m) != codegraph.imports(m)]
+    assert not differ
