@@ -34,10 +34,10 @@ from pathlib import Path
 import pandas as pd
 
 from iro_stats.common.errors import IroStatsError
+from iro_stats.dataset.analysis import ANALYSIS_DATASETS
 from iro_stats.stats.measures import column_kinds
 from iro_stats.stats.where import WhereError, parse, spss
 
-ANALYSIS_DATASETS = ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la")
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
 PRECISE_FORMAT = "F16.8"   # DESCRIPTIVES' means and SDs and REGRESSION print in SET FORMAT
 DEFAULT_FORMAT = "F8.2"
