@@ -9,6 +9,7 @@ outputs and explain them; they compute nothing differently.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from iro_stats.common.atomic import atomic_path, write_text
@@ -46,10 +47,13 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
         raise
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
+    # paths relative to the kernel's working directory (the notebook's folder), so that no
+    # exported page shows the machine's paths
+    here = source.parent.resolve()
     parameters = nbformat.v4.new_code_cell(
         "from pathlib import Path\n"
-        f"RESULTS = Path({str(Path(results).resolve())!r})\n"
-        f"FIGURES = Path({str(Path(figures or results).resolve())!r})\n"
+        f"RESULTS = Path({os.path.relpath(Path(results).resolve(), here)!r})\n"
+        f"FIGURES = Path({os.path.relpath(Path(figures or results).resolve(), here)!r})\n"
         f"SOURCE = {data_source!r}")
     parameters.metadata["tags"] = ["injected-parameters"]
     notebook.cells.insert(0, parameters)
