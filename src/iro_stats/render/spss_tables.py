@@ -309,14 +309,11 @@ def write(frames: dict[str, pd.DataFrame], resolved: dict[str, dict], statistics
 def write_all(frames_dir, specs_path, published_path, outdir) -> str:
     """:func:`write` for the analysis frames of ``frames_dir``; returns a summary line."""
     from iro_stats.dataset.analysis import read_analysis_frames
-    from iro_stats.reference.loaders import load_published
-    from iro_stats.reference.specs import load_specs
-    from iro_stats.stats.measures import resolve
+    from iro_stats.stats.measures import load_resolved
 
-    published = load_published(published_path)
-    specs = load_specs(specs_path)
+    published, specs, resolved = load_resolved(published_path, specs_path)
     statistics = published.set_index("id")["statistic"].to_dict()
-    p, paths = write(read_analysis_frames(frames_dir), resolve(specs, published), statistics,
+    p, paths = write(read_analysis_frames(frames_dir), resolved, statistics,
                      specs["derived"], outdir)
     return (f"SPSS syntax: {len(p.values)} values in {paths['syntax']} over {len(p.datasets)} "
             f"datasets ({len(p.skipped)} without a command); {len(ANALYSIS_DATASETS)} .sav files")

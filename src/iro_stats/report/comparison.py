@@ -127,16 +127,13 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     Suppressed at ``threshold`` (None: no disclosure control). Returns the count per status."""
     from iro_stats.common.atomic import write_csv, write_text
     from iro_stats.dataset.analysis import read_analysis_frames
-    from iro_stats.reference.loaders import load_published
-    from iro_stats.reference.specs import load_specs
     from iro_stats.report import html
     from iro_stats.stats.disclosure import protect_measured
-    from iro_stats.stats.measures import resolve
+    from iro_stats.stats.measures import load_resolved
     from iro_stats.stats.reproduce import reproduce
 
-    published = load_published(published_path)
-    specs = load_specs(specs_path)
-    measured = reproduce(read_analysis_frames(frames_dir), resolve(specs, published), published,
+    published, specs, resolved = load_resolved(published_path, specs_path)
+    measured = reproduce(read_analysis_frames(frames_dir), resolved, published,
                          specs["pending"])
     if threshold is not None:
         measured = protect_measured(measured, threshold)

@@ -44,13 +44,10 @@ def write_la_tables(frames_dir, published_path, specs_path, threshold: int | Non
     count of values per status."""
     from iro_stats.common.atomic import write_csv
     from iro_stats.dataset.analysis import read_analysis_frames
-    from iro_stats.reference.loaders import load_published
-    from iro_stats.reference.specs import load_specs
     from iro_stats.stats.disclosure import protect_measured
-    from iro_stats.stats.measures import resolve
+    from iro_stats.stats.measures import load_resolved
 
-    published = load_published(published_path)
-    resolved = resolve(load_specs(specs_path), published)
+    published, _, resolved = load_resolved(published_path, specs_path)
     stats = la_statistics(read_analysis_frames(frames_dir), resolved, published)
     if threshold is not None:
         stats = protect_measured(stats, threshold)

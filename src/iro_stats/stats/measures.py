@@ -26,7 +26,7 @@ import pandas as pd
 
 from iro_stats.dataset import la_dataset
 from iro_stats.dataset.analysis import LA_COLUMNS
-from iro_stats.reference.specs import SpecError
+from iro_stats.reference.specs import SpecError, load_specs
 from iro_stats.stats.where import mask, parse
 
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
@@ -209,6 +209,16 @@ def resolve(specs: dict, published: pd.DataFrame) -> dict[str, dict]:
                         codes = sorted({c for p in parts for c in p.get("codes", [1])})
                         resolved[pid] = {**parts[0], "codes": codes}
     return resolved
+
+
+def load_resolved(published_path, specs_path) -> tuple[pd.DataFrame, dict, dict[str, dict]]:
+    """The published values, the value specs and every published value's resolved spec
+    (:func:`resolve`), read from their files."""
+    from iro_stats.reference.loaders import load_published
+
+    published = load_published(published_path)
+    specs = load_specs(specs_path)
+    return published, specs, resolve(specs, published)
 
 
 def check_specs(specs: dict, resolved: dict[str, dict], published: pd.DataFrame,

@@ -435,14 +435,12 @@ def build_layouts(frames_dir, codebook_path, published_path, specs_path, layout_
     ``frames_dir``: layout id -> (layout, cells, base line), cells suppressed at ``threshold``
     (None: no disclosure control)."""
     from iro_stats.dataset.analysis import read_analysis_frames
-    from iro_stats.reference.loaders import load_codebook, load_published
-    from iro_stats.reference.specs import load_specs
-    from iro_stats.stats.measures import resolve
+    from iro_stats.reference.loaders import load_codebook
+    from iro_stats.stats.measures import load_resolved
 
-    published = load_published(published_path)
-    specs = load_specs(specs_path)
+    published, specs, resolved = load_resolved(published_path, specs_path)
     ctx = Context(read_analysis_frames(frames_dir), load_codebook(codebook_path), published,
-                  resolve(specs, published), specs["pending"], populations)
+                  resolved, specs["pending"], populations)
     built = {}
     for lid, layout in with_titles(load_layouts(layout_paths, section, units_path),
                                    published).items():

@@ -288,20 +288,18 @@ def write_extracts(published_path, codebook_path, la_frame_path, specs_path, mod
     import time
 
     from iro_stats.common.atomic import write_csv
-    from iro_stats.reference.loaders import load_codebook, load_la_frame, load_published
-    from iro_stats.reference.specs import load_specs
+    from iro_stats.reference.loaders import load_codebook, load_la_frame
     from iro_stats.render import sav
-    from iro_stats.stats.measures import resolve
+    from iro_stats.stats.measures import load_resolved
 
-    published = load_published(published_path)
+    published, specs, resolved = load_resolved(published_path, specs_path)
     codebook = load_codebook(codebook_path)
-    specs = load_specs(specs_path)
     start = time.perf_counter()
 
     def say(message: str) -> None:
         progress(f"[{time.perf_counter() - start:5.1f} s] {message}")
 
-    frames, relaxed = generate(load_la_frame(la_frame_path), codebook, resolve(specs, published),
+    frames, relaxed = generate(load_la_frame(la_frame_path), codebook, resolved,
                                published, seed, specs["derived"], models_path, say)
     if scale != 1:
         from iro_stats.synth.scale import scale_frames
