@@ -65,7 +65,8 @@ def test_valid_percent_excludes_missing_and_collapses_codes(frame):
          "value": 60.0, "base_n_min": 5, "base_n_max": 5})
     resolved = {"tx.always_often": {"dataset": "iro", "var": "freq", "codes": [4, 5]}}
     layout = {"dataset": "iro", "var": "freq", "rows": "codes desc",
-              "extra_rows": [{"key": "ao", "label": "Always or often", "codes": [4, 5]}]}
+              "extra_rows": [{"key": "ao", "label": "Always or often", "codes": [4, 5]}],
+              "values": {"ao": "always_often"}}
     cells = tables.build("tx", layout, _context(frame, published, resolved)).set_index("row")
     assert list(cells.index) == ["5", "4", "3", "2", "1", "ao"]
     assert list(cells["row_label"][:5]) == ["Always", "Often", "Sometimes", "Rarely", "Never"]
@@ -83,7 +84,8 @@ def test_multi_response_base_is_those_who_answered(frame):
     published = _published({"id": "tm.b", "block": "tm", "statistic": "percent", "label": "B",
                             "value": 25.0})
     resolved = {"tm.b": {"dataset": "iro", "var": "opt_b", "codes": [1]}}
-    layout = {"dataset": "iro", "codes": [1], "rows": {"vars": ["opt_a", "opt_b"]}}
+    layout = {"dataset": "iro", "codes": [1], "rows": {"vars": ["opt_a", "opt_b"]},
+              "values": {"opt_b": "b"}}
     cells = tables.build("tm", layout, _context(frame, published, resolved)).set_index("row")
     assert (cells["base_n"] == 4).all()                # 4 answered, 2 did not
     assert Fraction(cells.at["opt_a", "exact"]) == 75 and cells.at["opt_a", "count"] == 3
@@ -100,20 +102,98 @@ def test_columns_by_subgroup_and_templates(frame):
     layout = {"dataset": "iro", "var": "{prefix}_freq", "codes": [4, 5],
               "rows": [{"key": "ao", "prefix": "x"}],
               "columns": [{"key": "a", "where": "group == 'a'"},
-                          {"key": "b", "where": "group == 'b'"}]}
+                          {"key": "b", "where": "group == 'b'"}],
+              "values": {"*/a": "{column}"}}
     cells = tables.build("tg", layout, _context(frame, published, resolved)).set_index("column")
     assert cells.at["a", "published_id"] == "tg.a" and cells.at["a", "value"] == 100
     assert cells.at["b", "base_n"] == 2 and cells.at["b", "outside_n"] == 3
     assert cells.at["b", "value"] == 0
 
 
-def test_a_published_value_no_cell_carries_is_an_error(frame):
+def test_a_published_value_no_cell_names_is_an_error(frame):
     published = _published({"id": "tx.never", "block": "tx", "statistic": "percent",
                             "label": "Never", "value": 20.0})
     resolved = {"tx.never": {"dataset": "iro", "var": "freq", "codes": [1, 2]}}
     layout = {"dataset": "iro", "var": "freq", "rows": "codes"}
-    with pytest.raises(tables.LayoutError, match="tx.never"):
+    with pytest.raises(tables.LayoutError, match="no cell names: tx.never"):
         tables.build("tx", layout, _context(frame, published, resolved))
+    # a cell that measures the same thing does not carry it unless it names it
+    layout["extra_rows"] = [{"key": "rn", "codes": [1, 2]}]
+    with pytest.raises(tables.LayoutError, match="no cell names: tx.never"):
+        tables.build("tx", layout, _context(frame, published, resolved))
+    layout["values"] = {"rn": "never"}
+    cells = tables.build("tx", layout, _context(frame, published, resolved)).set_index("row")
+    assert cells.at["rn", "published_id"] == "tx.never" and cells.at["rn", "value"] == 20
+
+
+def _three_values():
+    published = _published(
+        {"id": "tv.often", "block": "tv", "statistic": "percent", "label": "Often", "value": 40.0},
+        {"id": "tv.always", "block": "tv", "statistic": "percent", "label": "Always",
+         "value": 20.0},
+        {"id": "tv.opt_a", "block": "tv", "statistic": "percent", "label": "A", "value": 75.0})
+    resolved = {"tv.often": {"dataset": "iro", "var": "freq", "codes": [4]},
+                "tv.always": {"dataset": "iro", "var": "freq", "codes": [5]},
+                "tv.opt_a": {"dataset": "iro", "var": "opt_a", "codes": [1]}}
+    return published, resolved
+
+
+def test_rows_from_values_take_each_value_spec(frame):
+    """``rows: values``: one row per published value, measured with its own spec, in the
+    published order; a distribution's rows are additive, a multi-response set's are not."""
+    published, resolved = _three_values()
+    ctx = _context(frame, published, resolved)
+    cells = tables.build("tv", {"rows": "values"}, ctx).set_index("row")
+    assert list(cells.index) == ["often", "always", "opt_a"]
+    assert cells["published_id"].tolist() == ["tv.often", "tv.always", "tv.opt_a"]
+    assert cells.at["often", "value"] == 40 and cells.at["opt_a", "value"] == 75
+    assert cells["row_label"].tolist() == ["Often", "Always", "A"]
+    assert not cells["additive"].any()          # two variables: not one distribution
+    one = published[published["id"] != "tv.opt_a"]
+    cells = tables.build("tv", {"rows": "values"}, _context(frame, one, resolved))
+    assert cells["additive"].all()              # disjoint codes of one variable, one base
+
+
+def test_a_layout_defaults_to_its_value_block_and_must_agree_with_what_it_names(frame):
+    published, resolved = _three_values()
+    ctx = _context(frame, published, resolved)
+    ctx.blocks = {"tv": {"dataset": "iro", "var": "freq"}}
+    layout = {"rows": "codes desc", "values": {"5": "always", "4": "often"}, "partial": True}
+    cells = tables.build("tv", layout, ctx).set_index("row")
+    assert cells.at["5", "published_id"] == "tv.always" and cells.at["3", "value"] == 20
+    # what the layout itself states is checked against the named value's spec
+    wrong = {**layout, "values": {"5": "often", "4": "always"}, "var": "freq"}
+    with pytest.raises(tables.LayoutError, match="names tv.often, but its codes"):
+        tables.build("tv", wrong, ctx)
+    twice = {**layout, "values": {"5": "always", "4": "always"}}
+    with pytest.raises(tables.LayoutError, match="tv.always is named by cells 5/value and 4/value"):
+        tables.build("tv", twice, ctx)
+    stat = {"rows": [{"key": "m", "statistic": "mean"}], "values": {"m": "always"},
+            "partial": True}
+    with pytest.raises(tables.LayoutError, match="statistic is mean"):
+        tables.build("tv", stat, ctx)
+
+
+def test_value_rules_most_specific_first(frame):
+    """``values``: ``row/column`` before ``row`` before ``*/column`` before ``*`` (any other
+    order names a value twice or with the wrong codes); a template that names no published
+    value leaves the cell as the layout measures it."""
+    published = _published(*({"id": f"tr.{n}", "block": "tr", "statistic": "percent",
+                              "label": n, "value": v}
+                             for n, v in (("a4", 40.0), ("b4", 40.0), ("a5", 20.0), ("b5", 20.0))))
+    resolved = {f"tr.{n}": {"dataset": "iro", "var": "freq", "codes": [int(n[1])]}
+                for n in ("a4", "b4", "a5", "b5")}
+    layout = {"dataset": "iro", "var": "freq",
+              "rows": [{"key": "x", "codes": [4]}, {"key": "y", "codes": [5]}],
+              "columns": [{"key": "p"}, {"key": "q"}],
+              "values": {"*": "b5", "*/p": "a5", "x": "b4", "x/p": "a4"}}
+    ctx = _context(frame, published, resolved)
+    cells = tables.build("tr", layout, ctx)
+    named = {(r.row, r.column): r.published_id for r in cells.itertuples()}
+    assert named == {("x", "p"): "tr.a4", ("x", "q"): "tr.b4",
+                     ("y", "p"): "tr.a5", ("y", "q"): "tr.b5"}
+    layout = {**layout, "values": "{row}{column}", "partial": True}
+    assert tables.build("tr", layout, ctx)["published_id"].isna().all()
 
 
 def test_mean_and_count_cells(frame):
@@ -123,7 +203,8 @@ def test_mean_and_count_cells(frame):
         {"id": "tn.n", "block": "tn", "statistic": "count", "label": "N", "value": 6.0})
     resolved = {"tn.mean": {"dataset": "iro", "var": "freq"}, "tn.n": {"dataset": "iro"}}
     layout = {"dataset": "iro", "var": "freq",
-              "rows": [{"key": "mean", "statistic": "mean"}, {"key": "n", "statistic": "count"}]}
+              "rows": [{"key": "mean", "statistic": "mean"}, {"key": "n", "statistic": "count"}],
+              "values": "{row}"}
     cells = tables.build("tn", layout, _context(frame, published, resolved)).set_index("row")
     assert Fraction(cells.at["mean", "exact"]) == Fraction(17, 5)
     assert cells.at["mean", "status"] == "match" and cells.at["n", "status"] == "match"
@@ -202,7 +283,7 @@ def test_tables_and_figures_carry_every_value_of_their_blocks(published, resolve
 def test_layouts_name_known_variables(codebook):
     """A layout's rows come from the codebook's scales (labels as the questionnaire's)."""
     layouts = tables.load_layouts(TABLE_FILES, "tables")
-    assert layouts["t2_1"]["rows"] == "codes"
+    assert layouts["t2_1"]["rows"] == "values"
     for lid, layout in layouts.items():
         for item in layout.get("rows") or []:
             if isinstance(item, dict) and "var" in item and layout.get("dataset"):

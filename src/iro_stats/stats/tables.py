@@ -5,14 +5,15 @@ it is measured by :func:`iro_stats.stats.measures.measure`, the engine of the va
 the published value it reproduces are the same computation. Three kinds of layout:
 
 - ``grid`` (the default): **rows x columns**. Table-level fields (``dataset``, ``var``, ``codes``,
-  ``where``, ``statistic``, ``count``, ``with``) are defaults; each column and each row adds or
-  overrides fields (``where`` conditions are combined with *and*). String fields may name a row's
-  or column's own keys in braces (``var: "{prefix}_valued"``). ``rows: codes`` gives one row per
-  code of the variable's scale (``codes desc``: highest first; ``scale:`` names a codebook scale
-  where the variable has none), ``rows: {vars: [...]}`` one row per 0/1 variable (a
-  multi-response set). ``extra_rows`` are shown in the table but not plotted (collapsed
-  categories such as "always or often"); a row with ``only: [column keys]`` has cells in those
-  columns alone.
+  ``where``, ``statistic``, ``count``, ``with``) are defaults, themselves defaulting to the
+  layout's value block (``specs/values.yaml``); each column and each row adds or overrides fields
+  (``where`` conditions are combined with *and*). String fields may name a row's or column's own
+  keys in braces (``var: "{prefix}_valued"``). ``rows: codes`` gives one row per code of the
+  variable's scale (``codes desc``: highest first; ``scale:`` names a codebook scale where the
+  variable has none), ``rows: {vars: [...]}`` one row per 0/1 variable (a multi-response set),
+  ``rows: values`` one row per published value of the block. ``extra_rows`` are shown in the
+  table but not plotted (collapsed categories such as "always or often"); a row with
+  ``only: [column keys]`` has cells in those columns alone.
 - ``text``: every published value of ``blocks`` (a section's in-text statistics), each measured
   with its own value spec.
 
@@ -20,9 +21,10 @@ Statistics follow SPSS: a percentage is the valid percent over the non-missing a
 (sub)group; a multi-response option (0/1) is over those who answered the question; mean and SD
 with n - 1. Each cell carries its exact value, count, base N, rows excluded as missing, a 95%
 interval (Wilson for percentages, t for means; :mod:`iro_stats.stats.intervals`) and, where the report
-prints it, the published id, value and the comparison's status. A grid's cells are matched to the
-published values of its ``blocks`` (default: the table's id) by their spec (dataset, variable,
-codes, subgroup, statistic); a published value with a spec that no cell carries is an error,
+prints it, the published id, value and the comparison's status. A cell the report prints *names*
+its published value (``rows: values``, or the layout's ``values`` rules) and is measured with that
+value's spec, so what it measures is stated once; fields the layout states for it must agree. A
+published value of the layout's ``blocks`` (default: its id) that no cell names is an error,
 unless the layout says ``partial: true`` (it shows some of a text section's values).
 """
 
@@ -70,6 +72,7 @@ class Context:
     resolved: dict[str, dict]
     pending: dict[str, str] = field(default_factory=dict)
     populations: dict[str, int] = field(default_factory=dict)
+    blocks: dict[str, dict] = field(default_factory=dict)
     columns: dict[str, Columns] = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -111,36 +114,81 @@ def with_titles(layouts: dict[str, dict], published: pd.DataFrame) -> dict[str, 
     return out
 
 
-# --------------------------------------------------------------------------- matching
+# --------------------------------------------------------------------------- naming
 
 
 def _norm_where(where) -> str:
     return re.sub(r"\s+", "", str(where or "")).replace('"', "'")
 
 
-def match_key(statistic: str, spec: dict) -> tuple:
-    """What identifies a measurement: two specs with the same key give the same number."""
-    where = _norm_where(spec.get("where"))
-    dataset = spec.get("dataset")
-    if statistic == "count":
-        return (statistic, dataset, spec.get("count", "rows"), where)
-    if statistic == "percent":
-        return (statistic, dataset, spec.get("var"), tuple(sorted(spec.get("codes", [1]))), where)
-    return (statistic, dataset, spec.get("var"), spec.get("with"), where)
+def _same(field_name: str, mine, theirs) -> bool:
+    if field_name == "where":
+        return _norm_where(mine) == _norm_where(theirs)
+    if field_name == "codes":
+        return sorted(mine) == sorted(theirs)
+    return mine == theirs
 
 
-def _published_index(ctx: Context, blocks: list[str]) -> dict[tuple, str]:
-    chosen = ctx.published[ctx.published["block"].isin(blocks)]
-    index: dict[tuple, str] = {}
-    for row in chosen.itertuples():
-        if row.id not in ctx.resolved:
-            continue
-        key = match_key(row.statistic, ctx.resolved[row.id])
-        if key in index:
-            raise LayoutError(f"{row.id} and {index[key]} measure the same thing; a cell can "
-                              "carry only one published value")
-        index[key] = row.id
-    return index
+class _Named:
+    """The published values of a layout's blocks, found by the short ids its cells name
+    (``values:`` in the layout, or ``rows: values``); each may be named by one cell only."""
+
+    def __init__(self, table_id: str, layout: dict, ctx: Context):
+        self.table_id, self.ctx = table_id, ctx
+        blocks = layout.get("blocks", [table_id])
+        chosen = ctx.published[ctx.published["block"].isin(blocks)]
+        self.ids = [pid for pid in chosen["id"] if pid in ctx.resolved]
+        self.short: dict[str, str] = {}
+        for pid in self.ids:
+            name = pid.split(".", 1)[1]
+            if name in self.short:
+                raise LayoutError(f"{table_id}: {self.short[name]} and {pid} have the same "
+                                  "name; give the cell the full id")
+            self.short[name] = pid
+        self.claimed: dict[str, str] = {}
+        rules = layout.get("values")
+        self.rules = {"*": rules} if isinstance(rules, str) else dict(rules or {})
+
+    def name(self, row: dict, column: dict, fields: dict) -> str | None:
+        """The id a cell names: its row's (``rows: values``), else the most specific rule of the
+        layout's ``values`` (``row/column``, ``row``, ``*/column``, ``*``), filled in."""
+        if row.get("_value"):
+            return row["_value"]
+        rkey, ckey = str(row["key"]), str(column["key"])
+        for address in (f"{rkey}/{ckey}", rkey, f"*/{ckey}", "*"):
+            if address in self.rules:
+                return str(self.rules[address]).format_map({**fields, "row": rkey,
+                                                            "column": ckey})
+        return None
+
+    def claim(self, name: str | None, where: str) -> str | None:
+        """The published id of ``name`` (None: the report prints no such value)."""
+        if name is None:
+            return None
+        pid = name if name in self.ids else self.short.get(name)
+        if pid is None:
+            return None
+        if pid in self.claimed:
+            raise LayoutError(f"{self.table_id}: {pid} is named by cells {self.claimed[pid]} "
+                              f"and {where}")
+        self.claimed[pid] = where
+        return pid
+
+    def spec(self, pid: str, own: dict, statistic: str | None, where: str) -> tuple[str, dict]:
+        """The named value's statistic and spec; a field the layout also gives must agree."""
+        spec = self.ctx.resolved[pid]
+        published = self.ctx.published.set_index("id").at[pid, "statistic"]
+        for name, mine in own.items():
+            if name in spec and not _same(name, mine, spec[name]):
+                raise LayoutError(f"{self.table_id}: cell {where} names {pid}, but its {name} "
+                                  f"is {mine!r} and the value spec's {spec[name]!r}")
+        if statistic and statistic != published:
+            raise LayoutError(f"{self.table_id}: cell {where} names {pid}, but its statistic is "
+                              f"{statistic}, the published value's {published}")
+        return published, spec
+
+    def unclaimed(self) -> list[str]:
+        return [pid for pid in self.ids if pid not in self.claimed]
 
 
 # --------------------------------------------------------------------------- one cell
@@ -222,7 +270,8 @@ def _fill(fields: dict) -> dict:
 
 
 def _items(items, base: dict, ctx: Context) -> list[dict]:
-    """Rows or columns of a layout: a list, ``codes`` / ``codes desc`` or ``{vars: [...]}``."""
+    """Rows or columns of a layout: a list (of fields, or of keys alone), ``codes`` /
+    ``codes desc`` or ``{vars: [...]}``."""
     if items is None:
         return []
     if isinstance(items, str):
@@ -235,7 +284,7 @@ def _items(items, base: dict, ctx: Context) -> list[dict]:
                  "_additive": True} for c in codes]
     if isinstance(items, dict) and "vars" in items:
         return [{"key": v, "var": v} for v in items["vars"]]
-    return [dict(item) for item in items]
+    return [{"key": item} if isinstance(item, str) else dict(item) for item in items]
 
 
 def _where(*parts) -> str | None:
@@ -253,39 +302,76 @@ def _var_label(ctx: Context, spec: dict) -> str | None:
     return label[:1].upper() + label[1:]
 
 
+def _value_rows(named: _Named) -> list[dict]:
+    """``rows: values``: one row per published value of the blocks, keyed by its short id. The
+    rows are one distribution (additive, for disclosure control) when they are percentages of
+    one variable over one base with disjoint codes."""
+    rows = [{"key": pid.split(".", 1)[1], "_value": pid} for pid in named.ids]
+    specs = [named.ctx.resolved[pid] for pid in named.ids]
+    statistics = named.ctx.published.set_index("id").loc[named.ids, "statistic"]
+    codes = [c for spec in specs for c in spec.get("codes", [])]
+    one_base = len({(s.get("dataset"), s.get("var"), _norm_where(s.get("where")))
+                    for s in specs}) == 1
+    if one_base and (statistics == "percent").all() and len(codes) == len(set(codes)):
+        for row in rows:
+            row["_additive"] = True
+    return rows
+
+
+def _block_defaults(table_id: str, layout: dict, ctx: Context) -> dict:
+    """Defaults for a layout's cells from its value block's fields (``specs/values.yaml``: the
+    block of the layout's id, else of its first ``blocks`` entry)."""
+    block = ctx.blocks.get(table_id) or ctx.blocks.get((layout.get("blocks") or [None])[0]) or {}
+    return {k: block[k] for k in ("dataset", "var", "codes", "where") if k in block}
+
+
 def grid_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
-    """Every cell of a grid layout, measured, with the published value it carries."""
-    table_fields = {k: v for k, v in layout.items() if k in (*CELL_FIELDS, "statistic", "scale")}
+    """Every cell of a grid layout, measured; a cell that names a published value (``values``,
+    ``rows: values``) is measured with that value's spec and carries it."""
+    stated = {k: v for k, v in layout.items() if k in (*CELL_FIELDS, "statistic", "scale")}
+    table_fields = {**_block_defaults(table_id, layout, ctx), **stated}
     columns = _items(layout.get("columns") or [{"key": "value", "label": layout.get(
         "column_label", "%")}], table_fields, ctx)
     first = {**table_fields, **columns[0]}
     first["where"] = _where(table_fields.get("where"), columns[0].get("where"))
-    blocks = layout.get("blocks", [table_id])
-    index = _published_index(ctx, blocks)
+    named = _Named(table_id, layout, ctx)
+    if layout.get("rows") == "values":
+        if len(columns) > 1:
+            raise LayoutError(f"{table_id}: rows: values needs a single column")
+        rows = _value_rows(named)
+    else:
+        rows = _items(layout.get("rows"), first, ctx)
     by_id = ctx.published.set_index("id")
     cells = []
-    for rows, plotted in ((_items(layout.get("rows"), first, ctx), True),
-                          (_items(layout.get("extra_rows"), first, ctx), False)):
+    for rows, plotted in ((rows, True), (_items(layout.get("extra_rows"), first, ctx), False)):
         for row in rows:
             for column in columns:
                 if row.get("only") and column["key"] not in row["only"]:
                     continue
+                where = f"{row['key']}/{column['key']}"
                 merged = _fill({**table_fields, **column, **row})
                 merged["where"] = _where(table_fields.get("where"), column.get("where"),
                                          row.get("where"))
-                statistic = merged.get("statistic", "percent")
+                statistic = merged.get("statistic")
                 spec = {k: merged[k] for k in CELL_FIELDS if merged.get(k) is not None}
-                pid = index.pop(match_key(statistic, spec), None)
+                pid = named.claim(named.name(row, column, merged), where)
+                if pid:     # the value's spec; what the layout itself states must agree
+                    own = _fill({**stated, **column, **row})
+                    own["where"] = _where(stated.get("where"), column.get("where"),
+                                          row.get("where"))
+                    statistic, spec = named.spec(pid, {k: own[k] for k in CELL_FIELDS
+                                                       if own.get(k) is not None},
+                                                 own.get("statistic"), where)
                 decimals = int(by_id.at[pid, "decimals"]) if pid else None
-                cell = measure_cell(ctx, statistic, spec, decimals)
+                cell = measure_cell(ctx, statistic or "percent", spec, decimals)
                 cells.append({"table": table_id, "row": str(row["key"]),
                               "row_label": row.get("label"), "column": str(column["key"]),
                               "column_label": column.get("label", column["key"]),
                               "plotted": plotted, "additive": bool(row.get("_additive")),
                               **cell, "published_id": pid})
-    if index and not layout.get("partial"):
-        raise LayoutError(f"{table_id}: published values no cell carries: "
-                          f"{', '.join(sorted(index.values()))}")
+    if named.unclaimed() and not layout.get("partial"):
+        raise LayoutError(f"{table_id}: published values no cell names: "
+                          f"{', '.join(named.unclaimed())}")
     frame = pd.DataFrame(cells)
     # Row labels: the layout's, else the report's label of the row's published value, else the
     # codebook's variable label.
@@ -440,7 +526,7 @@ def build_layouts(frames_dir, codebook_path, published_path, specs_path, layout_
 
     published, specs, resolved = load_resolved(published_path, specs_path)
     ctx = Context(read_analysis_frames(frames_dir), load_codebook(codebook_path), published,
-                  resolved, specs["pending"], populations)
+                  resolved, specs["pending"], populations, specs["blocks"])
     built = {}
     for lid, layout in with_titles(load_layouts(layout_paths, section, units_path),
                                    published).items():
