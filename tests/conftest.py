@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -16,19 +19,22 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 ROOT = Path(__file__).resolve().parents[1]
 
 # Property-based tests: derandomized by default (the test command never fails by chance, and
-# keeps no example database in the checkout); HYPOTHESIS_PROFILE=explore draws new examples and
-# remembers failures outside the checkout.
+# keeps no example database in the checkout); HYPOTHESIS_PROFILE=explore draws new examples
+# (HYPOTHESIS_MAX_EXAMPLES of them, default 100) and remembers failures outside the checkout.
+# benchmarks/property_seeds.py runs the property tests under many random seeds.
 settings.register_profile("derandomized", derandomize=True, database=None, max_examples=100,
                           deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
 settings.register_profile(
     "explore", parent=settings.get_profile("derandomized"), derandomize=False,
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "100")),
     database=DirectoryBasedExampleDatabase(
         Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "iro-stats-hypothesis"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
 
-# the models spec the workflow passes to the generator (config.yaml: models)
+# the models spec the workflow passes to the generator (config.yaml: models), and its seed
 MODELS = ROOT / "specs" / "models.yaml"
+SEED = int(re.search(r"^seed: (\d+)", (ROOT / "config.yaml").read_text(), re.M).group(1))
 REFERENCE = ROOT / "data" / "reference"
 REPORT = ROOT.parent / "shared" / "seeds" / "002_6fd05cb1eef49808.txt"
 
@@ -118,9 +124,75 @@ def synthetic(published, codebook, la_frame):
 
     specs = load_specs(ROOT / "specs" / "values.yaml")
     resolved = resolve(specs, published)
-    frames, relaxed = generate(la_frame, codebook, resolved, published, 20120401, specs["derived"],
+    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"],
                                MODELS)
     analysis = analysis_frames(frames, specs["derived"], la_frame, missing_codes(codebook))
     table = reproduce(analysis, resolved, published, specs["pending"])
     return {"frames": frames, "relaxed": relaxed, "analysis": analysis, "resolved": resolved,
             "table": table}
+
+
+# --------------------------------------------------------------------------- one workflow run
+
+# Every Python process of the traced run writes the iro_stats modules it loaded (its command line,
+# then one module a line) to $IRO_STATS_TRACE/<pid>.txt: the rerun-on-edit test compares them with
+# each rule's declared code inputs.
+TRACER = '''
+import atexit, os, sys
+def _dump():
+    mods = sorted(m for m in sys.modules if m == "iro_stats" or m.startswith("iro_stats."))
+    path = os.path.join(os.environ["IRO_STATS_TRACE"], f"{os.getpid()}.txt")
+    with open(path, "w") as out:
+        out.write(" ".join(sys.argv) + "\\n" + "\\n".join(mods) + "\\n")
+if os.environ.get("IRO_STATS_TRACE"):
+    atexit.register(_dump)
+'''
+
+
+def scratch_env(project: Path, trace: Path | None = None) -> dict:
+    """The environment of a process in a scratch copy: its own ``src`` (and the tracer) first."""
+    env = dict(os.environ, PYTHONPATH=f"{project / 'src'}{os.pathsep}{project / '.tracer'}")
+    if trace:
+        env["IRO_STATS_TRACE"] = str(trace)
+    return env
+
+
+def scratch_snakemake(project: Path, *args: str, trace: Path | None = None,
+                      check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=project,
+                          env=scratch_env(project, trace), capture_output=True, text=True,
+                          check=False)
+    if check:
+        assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="session")
+def workflow_project(tmp_path_factory):
+    """A scratch copy of the project in which the default workflow (synthetic data, default
+    seed and config) has run once, every process traced: the workflow tests read its outputs
+    (``results/``, ``figures/``) and the rerun-on-edit test edits its modules."""
+    project = tmp_path_factory.mktemp("workflow") / "project"
+    skip = shutil.ignore_patterns(".git", ".venv", "results", ".snakemake", "__pycache__",
+                                  ".pytest_cache", ".hypothesis", "*.egg-info", "raw")
+    shutil.copytree(ROOT, project, ignore=skip)
+    for output in (project / "figures").glob("*.*"):
+        if output.name != "README.md":
+            output.unlink()
+    (project / ".tracer").mkdir()
+    (project / ".tracer" / "sitecustomize.py").write_text(TRACER)
+    (project / ".trace").mkdir()
+    scratch_snakemake(project, "--cores", "2", "--notemp", trace=project / ".trace")
+    return project
+
+
+@pytest.hookimpl(tryfirst=True)      # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``--dist loadgroup``), the tests of one expensive fixture run on one
+    worker, so that it is built once: the workflow run and the synthetic generation."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "workflow_project" in names or "workflow_run" in names:
+            item.add_marker(pytest.mark.xdist_group("workflow"))
+        elif names & {"synthetic", "synthetic_iro", "generated"}:
+            item.add_marker(pytest.mark.xdist_group("synthetic"))

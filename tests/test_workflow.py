@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, scratch_snakemake
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
@@ -49,12 +49,9 @@ def test_an_invalid_config_is_refused(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def workflow_run(tmp_path_factory):
-    results = tmp_path_factory.mktemp("run") / "results"
-    result = _snakemake("--cores", "2", "--config", f"results={results}",
-                        f"figures={results.parent / 'figures'}")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return results
+def workflow_run(workflow_project):
+    """The results of the session's one default workflow run (conftest: workflow_project)."""
+    return workflow_project / "results"
 
 
 def test_the_workflow_writes_the_catalogue(workflow_run, published):
@@ -296,9 +293,7 @@ def test_no_html_output_shows_respondents(workflow_run, codebook):
 
 def test_snakemake_report_is_self_contained(workflow_run, tmp_path):
     out = tmp_path / "report.html"
-    result = _snakemake("--cores", "1", "--config", f"results={workflow_run}",
-                        f"figures={workflow_run.parent / 'figures'}", "--report", str(out))
-    assert result.returncode == 0, result.stderr[-3000:]
+    scratch_snakemake(workflow_run.parent, "--cores", "1", "--report", str(out))
     text = out.read_text(encoding="utf-8", errors="replace")
     for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks", "Chapter 3"):
         assert category in text

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MODELS, ROOT
+from conftest import ROOT, SEED
 
 from iro_stats.stats import models
 from iro_stats.reference import model_spec
@@ -18,7 +18,6 @@ from iro_stats.stats import model_comparison
 from iro_stats.synth import calibration, regression
 from iro_stats.synth.regression import CalibrationConflict, calibrate, calibrate_models
 
-SEED = 20120401
 SPEC = ROOT / "specs" / "models.yaml"
 OUTCOMES = ["iro_protocol_works", "iro_supportive", "iro_challenge", "iro_contribution"]
 # Provisional LA-level location (until the generator places it): LAs per code among the LAs
@@ -41,17 +40,12 @@ def spec():
 
 
 @pytest.fixture(scope="module")
-def synthetic_iro(published, codebook, la_frame):
-    """The generator's IRO frame, user-missing codes as NaN, with a provisional location."""
+def synthetic_iro(synthetic, codebook):
+    """The generator's IRO frame (the session's generation of the default seed), user-missing
+    codes as NaN, with a provisional location."""
     from iro_stats.reference.loaders import missing_codes
-    from iro_stats.reference.specs import load_specs
-    from iro_stats.stats.measures import resolve
-    from iro_stats.synth.surveys import generate
 
-    specs = load_specs(ROOT / "specs" / "values.yaml")
-    frames, _ = generate(la_frame, codebook, resolve(specs, published), published, SEED,
-                         specs["derived"], MODELS)
-    iro = frames["iro"]
+    iro = synthetic["frames"]["iro"]
     iro = missing_codes(codebook).as_missing(iro).replace("", np.nan).copy()
     iro["la_location"] = provisional_location(iro, seed=2)
     return iro

@@ -8,16 +8,12 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 import yaml
-from conftest import MODELS, ROOT
+from conftest import ROOT
 
 from iro_stats.dataset.analysis import analysis_frames
 from iro_stats.reference.loaders import missing_codes
-from iro_stats.stats.measures import resolve
 from iro_stats.reference.specs import load_specs
-from iro_stats.stats.reproduce import reproduce
-from iro_stats.synth.surveys import generate
 
-SEED = 20120401
 
 # The report's own inconsistencies (data/reference/report_inconsistencies.yaml, each with its
 # arithmetic): the only published values allowed to differ, apart from the generator gaps below.
@@ -31,14 +27,9 @@ GENERATOR_GAPS: set[str] = set()
 
 
 @pytest.fixture(scope="module")
-def generated(published, codebook, la_frame):
-    specs = load_specs(ROOT / "specs" / "values.yaml")
-    resolved = resolve(specs, published)
-    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"], MODELS)
-    table = reproduce(analysis_frames(frames, specs["derived"], la_frame,
-                                      missing_codes(codebook)), resolved, published,
-                      specs["pending"])
-    return frames, relaxed, table
+def generated(synthetic):
+    """The session's one generation of the default seed (conftest: synthetic)."""
+    return synthetic["frames"], synthetic["relaxed"], synthetic["table"]
 
 
 def test_only_the_reports_own_conflicts_are_relaxed(generated):
@@ -111,44 +102,24 @@ def test_user_missing_codes_and_routing(generated, codebook):
     assert iro["iro_id"].is_unique
 
 
-def _digests(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+def test_the_same_seed_gives_the_same_data(generated, codebook, tmp_path):
+    """The session's generation, written as .sav files, has the bytes that the recorded run of
+    the workflow wrote (``tests/data/output_checksums.txt``), in another process with its own
+    string hashing: no result hangs on the process, e.g. on the iteration order of a set."""
     import hashlib
 
-    return {name: hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
-            for name, frame in frames.items()}
-
-
-def test_the_same_seed_gives_the_same_data(generated):
-    """Generated again in a fresh interpreter with other string hashing (so no result may hang on
-    the iteration order of a set of strings): every dataset is the same."""
-    import json
-    import os
-    import subprocess
-    import sys
+    from iro_stats.render import sav
 
     frames, _, _ = generated
-    script = (
-        "import json, hashlib\n"
-        "from pathlib import Path\n"
-        "from iro_stats.reference.loaders import load_published, load_codebook, load_la_frame\n"
-        "from iro_stats.reference.specs import load_specs\n"
-        "from iro_stats.stats.measures import resolve\n"
-        "from iro_stats.synth.surveys import generate\n"
-        f"root = Path({str(ROOT)!r})\n"
-        "ref = root / 'data' / 'reference'\n"
-        "published = load_published(ref / 'published.yaml')\n"
-        "specs = load_specs(root / 'specs' / 'values.yaml')\n"
-        "frames, _ = generate(load_la_frame(ref / 'local_authorities_england_2012.csv'),\n"
-        "    load_codebook(ref / 'codebook.yaml'), resolve(specs, published), published,\n"
-        f"    {SEED}, specs['derived'], root / 'specs' / 'models.yaml')\n"
-        "print(json.dumps({n: hashlib.sha256(f.to_csv(index=False).encode()).hexdigest()\n"
-        "                  for n, f in frames.items()}))\n")
-    seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True, env={**os.environ, "PYTHONHASHSEED": seed})
-    again = json.loads(done.stdout.strip().splitlines()[-1])
-    mine = _digests(frames)
-    assert mine == again, [name for name in mine if mine[name] != again.get(name)]
+    recorded = dict(line.split()[::-1] for line in
+                    (ROOT / "tests" / "data" / "output_checksums.txt").read_text().splitlines()
+                    if "results/synthetic/" in line and line.endswith(".sav"))
+    assert len(recorded) == len(frames) == 6
+    for name, frame in frames.items():
+        path = tmp_path / f"{name}.sav"
+        sav.write(frame, name, codebook, path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest == recorded[f"results/synthetic/{name}.sav"], name
 
 
 def test_sav_files_carry_labels_and_missing_declarations(generated, codebook, tmp_path):

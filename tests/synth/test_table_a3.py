@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MODELS, ROOT
+from conftest import MODELS, ROOT, SEED
 
 from iro_stats.stats import models
 from iro_stats.reference import model_spec
@@ -19,7 +19,6 @@ from iro_stats.reference.specs import load_specs
 from iro_stats.synth import table_a3
 from iro_stats.synth.surveys import generate
 
-SEED = 20120401
 SPEC = ROOT / "specs" / "models.yaml"
 
 
@@ -34,11 +33,10 @@ def specs():
 
 
 @pytest.fixture(scope="module")
-def generated(published, codebook, la_frame, specs):
-    """One generation, and the same seed with the Table A.3 step left out (everything before
-    it is the same)."""
-    resolved = resolve(specs, published)
-    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"], MODELS)
+def generated(synthetic, published, codebook, la_frame, specs):
+    """The session's generation of the default seed, and the same seed with the Table A.3 step
+    left out (everything before it is the same)."""
+    frames, relaxed, resolved = synthetic["frames"], synthetic["relaxed"], synthetic["resolved"]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(table_a3, "calibrate", lambda *args: pd.DataFrame(
             columns=["model", "constraint", "conflict"]))

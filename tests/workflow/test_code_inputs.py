@@ -1,8 +1,9 @@
 """Each rule's code inputs are derived from the imports of the command it runs, so that an edit
 to a package module reruns exactly the rules whose commands import it, and nothing is stale.
 
-In a scratch copy of the project (its own ``src`` first on ``PYTHONPATH``), the workflow runs
-once with every Python process recording the package modules it really loaded; then:
+In the scratch copy of the project where the session's workflow ran (conftest:
+``workflow_project``, its own ``src`` first on ``PYTHONPATH``), every Python process having
+recorded the package modules it really loaded:
 
 - every module a rule's processes loaded (the notebook's kernel included) is among the rule's
   declared code inputs;
@@ -19,45 +20,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-from conftest import ROOT
-
-TRACER = '''
-import atexit, os, sys
-def _dump():
-    mods = sorted(m for m in sys.modules if m == "iro_stats" or m.startswith("iro_stats."))
-    path = os.path.join(os.environ["IRO_STATS_TRACE"], f"{os.getpid()}.txt")
-    with open(path, "w") as out:
-        out.write(" ".join(sys.argv) + "\\n" + "\\n".join(mods) + "\\n")
-if os.environ.get("IRO_STATS_TRACE"):
-    atexit.register(_dump)
-'''
+from conftest import scratch_snakemake
 
 
-def _copy(dst: Path) -> None:
-    skip = shutil.ignore_patterns(".git", ".venv", "results", ".snakemake", "__pycache__",
-                                  ".pytest_cache", ".hypothesis", "*.egg-info", "raw")
-    shutil.copytree(ROOT, dst, ignore=skip)
-    for png in (dst / "figures").glob("*.*"):
-        if png.name != "README.md":
-            png.unlink()
-
-
-def _env(scratch: Path, trace: Path | None = None) -> dict:
-    env = dict(os.environ, PYTHONPATH=f"{scratch / 'src'}{os.pathsep}{scratch / '.tracer'}")
-    if trace:
-        env["IRO_STATS_TRACE"] = str(trace)
-    return env
-
-
-def _snakemake(scratch: Path, *args: str, trace: Path | None = None) -> str:
-    done = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=scratch,
-                          env=_env(scratch, trace), capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+def _snakemake(project: Path, *args: str, trace: Path | None = None) -> str:
+    done = scratch_snakemake(project, *args, trace=trace)
     return done.stdout + done.stderr
 
 
@@ -81,52 +50,58 @@ def _rule_of(argv: str) -> str | None:
     return None
 
 
-def _declared(scratch: Path, options: list[str]) -> dict[str, set[str]]:
-    """Rule -> its declared package inputs (``src/iro_stats/...``), from a dry run that reruns
-    everything."""
-    out = _snakemake(scratch, "-n", "-F", "--cores", "1", *options)
-    declared: dict[str, set[str]] = {}
+def _rule_name(rule: str) -> str:
+    return "tables" if rule.startswith("tables_") else rule
+
+
+def _jobs(out: str, field_name: str) -> dict[str, list[str]]:
+    """Rule -> the ``field_name`` line of each of its jobs in a dry run's output."""
+    jobs: dict[str, list[str]] = {}
     for block in out.split("\nrule ")[1:]:
         rule = block.split(":", 1)[0].strip()
-        inputs = re.search(r"^\s+input: (.*)$", block, flags=re.M)
-        files = {f.strip() for f in inputs.group(1).split(",")} if inputs else set()
-        name = "tables" if rule.startswith("tables_") else rule
-        declared.setdefault(name, set()).update(f for f in files if f.startswith("src/iro_stats/"))
+        line = re.search(rf"^\s+{field_name}: (.*)$", block, flags=re.M)
+        jobs.setdefault(rule, []).append(line.group(1) if line else "")
+    return jobs
+
+
+def _declared(project: Path, options: list[str]) -> dict[str, set[str]]:
+    """Rule -> its declared package inputs (``src/iro_stats/...``), from a dry run that reruns
+    everything."""
+    declared: dict[str, set[str]] = {}
+    for rule, inputs in _jobs(_snakemake(project, "-n", "-F", "--cores", "1", *options),
+                              "input").items():
+        files = {f.strip() for line in inputs for f in line.split(",")}
+        declared.setdefault(_rule_name(rule), set()).update(
+            f for f in files if f.startswith("src/iro_stats/"))
     return declared
 
 
 # One module of each layer, edited in turn.
-EDITED = ["common/rounding.py", "reference/catalogue.py", "read/validate.py",
-          "dataset/la_dataset.py", "stats/tables.py", "stats/bootstrap.py", "render/workbook.py",
-          "report/html.py", "report/views.py", "synth/joint.py", "cli/options.py"]
+EDITED = [f"src/iro_stats/{name}" for name in (
+    "common/rounding.py", "reference/catalogue.py", "read/validate.py", "dataset/la_dataset.py",
+    "stats/tables.py", "stats/bootstrap.py", "render/workbook.py", "report/html.py",
+    "report/views.py", "synth/joint.py", "cli/options.py")]
 
 
-def _reruns(scratch: Path, edited: str, options: list[str]) -> dict[str, str]:
-    """Rule -> its reason, for the jobs ``snakemake -n`` schedules after a content edit of
+def _reruns(project: Path, edited: str, options: list[str]) -> dict[str, list[str]]:
+    """Rule -> its jobs' reasons, for the jobs ``snakemake -n`` schedules after a content edit of
     ``edited``; the file's content and time are restored afterwards."""
-    path = scratch / edited
+    path = project / edited
     text, stat = path.read_bytes(), path.stat()
     path.write_bytes(text + b"\n# edited by the test\n")
     try:
-        out = _snakemake(scratch, "-n", "--cores", "1", *options)
+        return _jobs(_snakemake(project, "-n", "--cores", "1", *options), "reason")
     finally:
         path.write_bytes(text)
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    reasons = {}
-    for block in out.split("\nrule ")[1:]:
-        rule = block.split(":", 1)[0].strip()
-        reason = re.search(r"^\s+reason: (.*)$", block, flags=re.M)
-        reasons[rule] = reason.group(1) if reason else ""
-    return reasons
 
 
 def _module(path: str) -> str:
     return path.removeprefix("src/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
-def _check(scratch: Path, options: list[str], trace: Path) -> None:
-    _snakemake(scratch, "--cores", "2", *options, trace=trace)
-    declared = _declared(scratch, options)
+def _check(project: Path, options: list[str], trace: Path) -> None:
+    declared = _declared(project, options)
     loaded: dict[str, set[str]] = {}
     for record in trace.glob("*.txt"):
         argv, *modules = record.read_text().splitlines()
@@ -137,51 +112,38 @@ def _check(scratch: Path, options: list[str], trace: Path) -> None:
     for rule, modules in loaded.items():
         missing = modules - {_module(p) for p in declared[rule]}
         assert not missing, f"rule {rule} runs modules it does not declare: {sorted(missing)}"
-    for name in EDITED:
-        edited = f"src/iro_stats/{name}"
+    for edited in EDITED:
         holders = {rule for rule, files in declared.items() if edited in files}
-        reasons = _reruns(scratch, edited, options)
-        rules = {"tables" if r.startswith("tables_") else r for r in reasons} - {"all"}
+        reasons = _reruns(project, edited, options)
+        rules = {_rule_name(r) for r in reasons} - {"all"}
         assert holders <= rules, f"{edited}: {sorted(holders - rules)} would not rerun"
-        for rule, reason in reasons.items():   # the others only for outputs regenerated above
-            own = "tables" if rule.startswith("tables_") else rule
-            assert (edited in reason) == (own in holders and "Updated input files" in reason) \
-                and (own in holders or reason.startswith("Input files updated by another job")), \
+        for rule, reason in ((r, why) for r, whys in reasons.items() for why in whys):
+            own = _rule_name(rule) in holders    # the others only for outputs regenerated above
+            assert (edited in reason) == (own and "Updated input files" in reason) \
+                and (own or reason.startswith("Input files updated by another job")), \
                 f"{edited}: rule {rule} reruns: {reason[:300]}"
-    assert _snakemake(scratch, "-n", "--cores", "1", *options).count("\nrule ") == 0
+    assert _snakemake(project, "-n", "--cores", "1", *options).count("\nrule ") == 0
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    root = tmp_path_factory.mktemp("code_inputs") / "project"
-    _copy(root)
-    (root / ".tracer").mkdir()
-    (root / ".tracer" / "sitecustomize.py").write_text(TRACER)
-    return root
+def test_code_inputs_are_the_imports_of_each_command_with_synthetic_data(workflow_project):
+    _check(workflow_project, ["--notemp"], workflow_project / ".trace")
 
 
-def test_code_inputs_are_the_imports_of_each_command_with_synthetic_data(scratch):
-    trace = scratch / ".trace_synthetic"
-    trace.mkdir()
-    _check(scratch, ["--notemp", "--config", "replicates=20", "bootstrap_chunk=20"], trace)
-
-
-def test_code_inputs_are_the_imports_of_each_command_with_real_extracts(scratch):
-    synthetic = scratch / "results" / "synthetic"
-    if not synthetic.is_dir():
-        pytest.skip("needs the synthetic extracts of the test above")
-    raw = scratch / "extracts"
+def test_code_inputs_are_the_imports_of_each_command_with_real_extracts(workflow_project):
+    project = workflow_project
+    raw = project / "extracts"
     raw.mkdir()
-    for sav in synthetic.glob("*.sav"):
+    for sav in (project / "results" / "synthetic").glob("*.sav"):
         shutil.copy(sav, raw / sav.name)
-    real = scratch / "config_spss.yaml"
+    real = project / "config_spss.yaml"
     real.write_text("spss:\n" + "".join(f"  {d}: {raw / (d + '.sav')}\n" for d in (
         "iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la_attributes"))
         + "  mapping: null\n")
     options = ["--notemp", "--configfile", "config.yaml", str(real), "--config", "source=spss",
                "replicates=20", "bootstrap_chunk=20", "results=results_spss",
                "figures=figures_spss"]
-    assert "synthetic_extracts" not in _snakemake(scratch, "-n", "-F", "--cores", "1", *options)
-    trace = scratch / ".trace_spss"
+    assert "synthetic_extracts" not in _snakemake(project, "-n", "-F", "--cores", "1", *options)
+    trace = project / ".trace_spss"
     trace.mkdir()
-    _check(scratch, options, trace)
+    _snakemake(project, "--cores", "2", *options, trace=trace)
+    _check(project, options, trace)
