@@ -109,3 +109,13 @@ def test_the_paths_named_exist(document, prefixes):
         if not (ROOT / path.rstrip("/")).exists():
             missing.append(path)
     assert not missing, f"{document.name} names paths that do not exist: {sorted(set(missing))}"
+
+
+def test_the_spec_files_name_existing_modules():
+    """The specs' comments point readers at the code that reads them: those modules exist."""
+    named = {(spec.relative_to(ROOT).as_posix(), path)
+             for spec in sorted((ROOT / "specs").rglob("*.*")) if spec.suffix in (".yaml", ".md")
+             for path in re.findall(r"src/iro_stats/[\w/]+\.py", spec.read_text(encoding="utf-8"))}
+    assert len(named) >= 5
+    missing = sorted(f"{spec}: {path}" for spec, path in named if not (ROOT / path).is_file())
+    assert not missing, missing
