@@ -149,21 +149,16 @@ if os.environ.get("IRO_STATS_TRACE"):
 '''
 
 
-def scratch_env(project: Path, trace: Path | None = None) -> dict:
-    """The environment of a process in a scratch copy: its own ``src`` (and the tracer) first."""
+def scratch_snakemake(project: Path, *args: str,
+                      trace: Path | None = None) -> subprocess.CompletedProcess:
+    """Snakemake run in a scratch copy (its own ``src`` and the tracer first on the path,
+    tracing into ``trace`` if given); it must succeed."""
     env = dict(os.environ, PYTHONPATH=f"{project / 'src'}{os.pathsep}{project / '.tracer'}")
     if trace:
         env["IRO_STATS_TRACE"] = str(trace)
-    return env
-
-
-def scratch_snakemake(project: Path, *args: str, trace: Path | None = None,
-                      check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=project,
-                          env=scratch_env(project, trace), capture_output=True, text=True,
-                          check=False)
-    if check:
-        assert done.returncode == 0, done.stderr[-3000:]
+    done = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=project, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
     return done
 
 
@@ -191,8 +186,8 @@ def pytest_collection_modifyitems(items):
     """Under pytest-xdist (``--dist loadgroup``), the tests of one expensive fixture run on one
     worker, so that it is built once: the workflow run and the synthetic generation."""
     for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if "workflow_project" in names or "workflow_run" in names:
+        names = getattr(item, "fixturenames", ())     # the fixtures it needs, indirect ones too
+        if "workflow_project" in names:
             item.add_marker(pytest.mark.xdist_group("workflow"))
-        elif names & {"synthetic", "synthetic_iro", "generated"}:
+        elif "synthetic" in names:
             item.add_marker(pytest.mark.xdist_group("synthetic"))

@@ -135,6 +135,7 @@ class _Named:
 
     def __init__(self, table_id: str, layout: dict, ctx: Context):
         self.table_id, self.ctx = table_id, ctx
+        self.by_id = ctx.published.set_index("id")
         blocks = layout.get("blocks", [table_id])
         chosen = ctx.published[ctx.published["block"].isin(blocks)]
         self.ids = [pid for pid in chosen["id"] if pid in ctx.resolved]
@@ -177,7 +178,7 @@ class _Named:
     def spec(self, pid: str, own: dict, statistic: str | None, where: str) -> tuple[str, dict]:
         """The named value's statistic and spec; a field the layout also gives must agree."""
         spec = self.ctx.resolved[pid]
-        published = self.ctx.published.set_index("id").at[pid, "statistic"]
+        published = self.by_id.at[pid, "statistic"]
         for name, mine in own.items():
             if name in spec and not _same(name, mine, spec[name]):
                 raise LayoutError(f"{self.table_id}: cell {where} names {pid}, but its {name} "
@@ -294,6 +295,18 @@ def _where(*parts) -> str | None:
     return parts[0] if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
 
 
+def _merge(base: dict, *parts: dict) -> dict:
+    """Fields of a cell: ``base`` overridden by each part in turn, templates filled, the
+    ``where`` conditions of all combined."""
+    out = _fill({k: v for fields in (base, *parts) for k, v in fields.items()})
+    out["where"] = _where(*(fields.get("where") for fields in (base, *parts)))
+    return out
+
+
+def _spec(fields: dict) -> dict:
+    return {k: fields[k] for k in CELL_FIELDS if fields.get(k) is not None}
+
+
 def _var_label(ctx: Context, spec: dict) -> str | None:
     variable = _variable(ctx, spec)
     if not variable:
@@ -308,7 +321,7 @@ def _value_rows(named: _Named) -> list[dict]:
     one variable over one base with disjoint codes."""
     rows = [{"key": pid.split(".", 1)[1], "_value": pid} for pid in named.ids]
     specs = [named.ctx.resolved[pid] for pid in named.ids]
-    statistics = named.ctx.published.set_index("id").loc[named.ids, "statistic"]
+    statistics = named.by_id.loc[named.ids, "statistic"]
     codes = [c for spec in specs for c in spec.get("codes", [])]
     one_base = len({(s.get("dataset"), s.get("var"), _norm_where(s.get("where")))
                     for s in specs}) == 1
@@ -332,7 +345,7 @@ def grid_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
     table_fields = {**_block_defaults(table_id, layout, ctx), **stated}
     columns = _items(layout.get("columns") or [{"key": "value", "label": layout.get(
         "column_label", "%")}], table_fields, ctx)
-    first = {**table_fields, **columns[0]}
+    first = {**table_fields, **columns[0]}     # unfilled: a row may supply a template's keys
     first["where"] = _where(table_fields.get("where"), columns[0].get("where"))
     named = _Named(table_id, layout, ctx)
     if layout.get("rows") == "values":
@@ -341,7 +354,7 @@ def grid_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
         rows = _value_rows(named)
     else:
         rows = _items(layout.get("rows"), first, ctx)
-    by_id = ctx.published.set_index("id")
+    by_id = named.by_id
     cells = []
     for rows, plotted in ((rows, True), (_items(layout.get("extra_rows"), first, ctx), False)):
         for row in rows:
@@ -349,19 +362,12 @@ def grid_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
                 if row.get("only") and column["key"] not in row["only"]:
                     continue
                 where = f"{row['key']}/{column['key']}"
-                merged = _fill({**table_fields, **column, **row})
-                merged["where"] = _where(table_fields.get("where"), column.get("where"),
-                                         row.get("where"))
-                statistic = merged.get("statistic")
-                spec = {k: merged[k] for k in CELL_FIELDS if merged.get(k) is not None}
+                merged = _merge(table_fields, column, row)
+                statistic, spec = merged.get("statistic"), _spec(merged)
                 pid = named.claim(named.name(row, column, merged), where)
                 if pid:     # the value's spec; what the layout itself states must agree
-                    own = _fill({**stated, **column, **row})
-                    own["where"] = _where(stated.get("where"), column.get("where"),
-                                          row.get("where"))
-                    statistic, spec = named.spec(pid, {k: own[k] for k in CELL_FIELDS
-                                                       if own.get(k) is not None},
-                                                 own.get("statistic"), where)
+                    own = _merge(stated, column, row)
+                    statistic, spec = named.spec(pid, _spec(own), own.get("statistic"), where)
                 decimals = int(by_id.at[pid, "decimals"]) if pid else None
                 cell = measure_cell(ctx, statistic or "percent", spec, decimals)
                 cells.append({"table": table_id, "row": str(row["key"]),
