@@ -21,9 +21,9 @@ include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/bootstrap.smk"
+include: "workflow/rules/tables.smk"
 include: "workflow/rules/reproduction.smk"
 include: "workflow/rules/notebooks.smk"
-include: "workflow/rules/tables.smk"
 include: "workflow/rules/spss.smk"
 
 

@@ -19,7 +19,8 @@ views.setup(SOURCE)
 
 # %%
 ledger = pd.read_csv(RESULTS / "ledger.csv", keep_default_na=False)
-ledger.groupby(["dataset", "status", "reason"]).size().rename("rows").reset_index()
+views.show_frame(ledger.groupby(["dataset", "status", "reason"]).size().rename("rows")
+                 .reset_index(), columns=str.capitalize)
 
 # %% [markdown]
 # ## Validation of the extracts
@@ -35,14 +36,14 @@ print((RESULTS / "audit" / "validation.txt").read_text())
 # report prints it rounded half-up).
 
 # %%
-pd.read_csv(RESULTS / "tables" / "table_a1.csv")
+views.show_frame(pd.read_csv(RESULTS / "tables" / "table_a1.csv"), 1)
 
 # %% [markdown]
 # ## Table A.2: responding authorities by Ofsted rating of looked-after children services
 # The Isles of Scilly had no rating, so the totals are of 151 authorities.
 
 # %%
-pd.read_csv(RESULTS / "tables" / "table_a2.csv")
+views.show_frame(pd.read_csv(RESULTS / "tables" / "table_a2.csv"), 1)
 
 # %% [markdown]
 # ## Every LA-level value beside the report's
@@ -54,8 +55,11 @@ pd.read_csv(RESULTS / "tables" / "table_a2.csv")
 
 # %%
 stats = pd.read_csv(RESULTS / "tables" / "la_statistics.csv")
-stats[["id", "label", "published", "reproduced", "base_n_reproduced", "excluded_n",
-       "outside_n", "status"]]
+views.show_frame(stats[["label", "published", "reproduced", "base_n_reproduced", "excluded_n",
+                        "outside_n", "status"]], 2,
+                 {"label": "Value", "published": "Printed", "reproduced": "Reproduced",
+                  "base_n_reproduced": "Base N", "excluded_n": "Excluded (missing)",
+                  "outside_n": "Outside the subgroup", "status": "Verdict"})
 
 # %%
-stats["status"].value_counts()
+views.status_counts(stats)

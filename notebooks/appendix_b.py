@@ -7,7 +7,6 @@
 
 # %%
 import pandas as pd
-from IPython.display import HTML, Image
 from iro_stats.report import views
 
 views.setup(SOURCE)
@@ -17,7 +16,7 @@ MODELS = RESULTS / "models"
 # ## Table A.3 as the report prints it (reproduced)
 
 # %%
-HTML((MODELS / "table_a3.html").read_text())
+views.show_page(MODELS / "table_a3.html")
 
 # %% [markdown]
 # ## Published beside reproduced
@@ -26,29 +25,29 @@ HTML((MODELS / "table_a3.html").read_text())
 
 # %%
 comparison = pd.read_csv(MODELS / "published_comparison.csv")
-comparison
+views.show_frame(comparison.drop(columns=["id", "decimals"]), 4, str.capitalize)
 
 # %% [markdown]
 # ## Estimation samples and the selection steps
 
 # %%
-pd.read_csv(MODELS / "samples.csv")
+views.show_frame(pd.read_csv(MODELS / "samples.csv"), 0, str.capitalize)
 
 # %%
-pd.read_csv(MODELS / "selection.csv")
+views.show_frame(pd.read_csv(MODELS / "selection.csv"), 4, str.capitalize)
 
 # %% [markdown]
 # ## All coefficients (full and final models)
 
 # %%
 coefficients = pd.read_csv(MODELS / "appendix_b.csv")
-coefficients.round(4)
+views.show_frame(coefficients, 4, str.capitalize)
 
 # %% [markdown]
 # ## Final models: standardized coefficients
 
 # %%
-Image(filename=str(FIGURES / "ta_3_coefficients.png"))
+views.show_figure(FIGURES, "ta_3_coefficients")
 
 # %% [markdown]
 # ## Robustness
@@ -56,7 +55,7 @@ Image(filename=str(FIGURES / "ta_3_coefficients.png"))
 # the Likert outcomes, compared in sign and significance with the OLS betas.
 
 # %%
-pd.read_csv(MODELS / "robustness.csv").round(4)
+views.show_frame(pd.read_csv(MODELS / "robustness.csv"), 4, str.capitalize)
 
 # %% [markdown]
 # ## Cluster bootstrap over LAs
@@ -64,4 +63,4 @@ pd.read_csv(MODELS / "robustness.csv").round(4)
 # percentile intervals of each final-model beta (replicates pooled from the workflow's chunks).
 
 # %%
-pd.read_csv(MODELS / "bootstrap.csv").round(4)
+views.show_frame(pd.read_csv(MODELS / "bootstrap.csv"), 4, str.capitalize)

@@ -74,4 +74,4 @@ chapter = views.comparison(RESULTS, 2)
 views.status_counts(chapter)
 
 # %%
-chapter[chapter["status"] != "match"]
+views.show_comparison(chapter[chapter["status"] != "match"])

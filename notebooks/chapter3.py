@@ -92,4 +92,4 @@ chapter = views.comparison(RESULTS, 3)
 views.status_counts(chapter)
 
 # %%
-chapter[chapter["status"] != "match"]
+views.show_comparison(chapter[chapter["status"] != "match"])

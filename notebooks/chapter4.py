@@ -62,4 +62,4 @@ chapter = views.comparison(RESULTS, 4)
 views.status_counts(chapter)
 
 # %%
-chapter[chapter["status"] != "match"]
+views.show_comparison(chapter[chapter["status"] != "match"])

@@ -44,4 +44,4 @@ chapter = views.comparison(RESULTS, 5)
 views.status_counts(chapter)
 
 # %%
-chapter[chapter["status"] != "match"]
+views.show_comparison(chapter[chapter["status"] != "match"])

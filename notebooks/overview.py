@@ -12,16 +12,32 @@ import pandas as pd
 from iro_stats.report import views
 
 views.setup(SOURCE)
-table = pd.read_csv(RESULTS / "published_vs_reproduced.csv")
+table = pd.read_csv(RESULTS / "published_vs_reproduced.csv", dtype={"base_n_published": str})
 print(f"{len(table)} published values")
-table["status"].value_counts()
+views.status_counts(table)
 
 # %% [markdown]
 # ## By source (table, figure, section)
 
 # %%
-table.pivot_table(index="source", columns="status", values="id", aggfunc="count",
-                  fill_value=0, sort=False)
+views.show_frame(table.pivot_table(index="source", columns="status", values="id",
+                                   aggfunc="count", fill_value=0, sort=False).reset_index(),
+                 columns={"source": "Source"})
+
+# %% [markdown]
+# ## Executive summary
+
+# %%
+views.show_table(RESULTS, "text_es")
+
+# %% [markdown]
+# ## Chapter 1: the surveys and their response
+
+# %%
+views.show_table(RESULTS, "text_1")
+
+# %%
+views.show_figure(FIGURES, "f1_1")
 
 # %% [markdown]
 # ## The values not reproduced, and why
@@ -29,7 +45,7 @@ table.pivot_table(index="source", columns="status", values="id", aggfunc="count"
 # `data/reference/report_inconsistencies.yaml`) or a gap of the pipeline.
 
 # %%
-table.loc[table["status"] == "mismatch", ["id", "published", "reproduced", "note"]]
+views.show_comparison(table[table["status"] == "mismatch"])
 
 # %% [markdown]
 # ## Values no extract can give
@@ -37,7 +53,7 @@ table.loc[table["status"] == "mismatch", ["id", "published", "reproduced", "note
 # that the engine cannot yet measure.
 
 # %%
-table.loc[table["status"] == "not_computable", ["id", "note"]]
+views.show_comparison(table[table["status"] == "not_computable"])
 
 # %% [markdown]
 # ## The report checked against itself
@@ -46,7 +62,7 @@ table.loc[table["status"] == "not_computable", ["id", "note"]]
 
 # %%
 audit = pd.read_csv(RESULTS / "audit" / "published_consistency.csv")
-audit["verdict"].value_counts()
+views.show_frame(audit["verdict"].value_counts().rename_axis("Verdict").reset_index(name="Checks"))
 
 # %%
-audit[audit["verdict"] != "consistent"]
+views.show_frame(audit[audit["verdict"] != "consistent"], columns=str.capitalize)

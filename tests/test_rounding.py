@@ -67,3 +67,13 @@ def test_strings_and_fractions_round_alike():
         assert prints_as(Fraction(n, 10**places), text, decimals)
 
     agree()
+
+
+def test_reproduced_numbers_at_the_printed_precision_plus_one_digit():
+    from iro_stats.common.rounding import for_review
+
+    assert for_review(39.473684210526315, 0) == "39.47"      # 39.5 would read as rounding to 40
+    assert for_review(66.91176470588235, 0) == "66.9"
+    assert for_review(7.745762711864407, 1) == "7.746"       # 7.75 would read as rounding up
+    assert for_review(295.0, 0) == "295" and for_review(0.000012, 3) == "0.0000"
+    assert "e" not in for_review(1.5e-7, 3) and for_review(float("nan"), 0) == ""

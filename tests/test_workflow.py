@@ -236,7 +236,8 @@ def test_real_spss_extracts_with_a_mapping_give_the_same_results(workflow_run, t
     synthetic = workflow_run / "synthetic"
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"results: {tmp_path / 'results'}\nsource: spss\nspss:\n"
+        f"results: {tmp_path / 'results'}\nfigures: {tmp_path / 'figures'}\nsource: spss\n"
+        "spss:\n"
         f"  iro: {raw / 'iro_export.sav'}\n  manager: {synthetic / 'manager.sav'}\n"
         f"  dcs: {synthetic / 'dcs.sav'}\n  cafcass_enquiry: {synthetic / 'cafcass_enquiry.sav'}\n"
         f"  cafcass_referral: {synthetic / 'cafcass_referral.sav'}\n"
@@ -266,10 +267,11 @@ def test_the_workflow_writes_the_reproduction_report_and_notebooks(workflow_run,
     assert set(table["status"]) <= {"match", "mismatch", "not_computable"}
     assert (table.loc[table["status"] == "not_computable", "note"].fillna("") != "").all()
     report = (workflow_run / "reproduction_report.html").read_text()
-    assert "published vs reproduced" in report and "Provenance" in report
+    assert "Reproduction report" in report and "Provenance" in report
+    assert 'id="t3_2.meet_child"' in report and "Meet with the child" in report
     for name in ("overview", "appendix_a", "appendix_b", *(f"chapter{c}" for c in range(2, 7))):
         page = (workflow_run / "notebooks" / f"{name}.html").read_text()
-        assert "Traceback" not in page and "Data source: synthetic" in page
+        assert "Traceback" not in page and "Synthetic data:" in page
 
 
 def test_no_html_output_shows_respondents(workflow_run, codebook):
@@ -326,7 +328,9 @@ def test_disclosure_control_switched_on_for_synthetic_data(workflow_run, tmp_pat
     results = tmp_path / "results"
     shutil.copytree(workflow_run, results)
     config = tmp_path / "disclosure.yaml"
-    config.write_text(f"results: {results}\ndisclosure:\n  threshold: 5\n  apply: always\n")
+    # figures beside the results, so that the run does not write the checkout's figures/
+    config.write_text(f"results: {results}\nfigures: {results}/figures_drawn\n"
+                      "disclosure:\n  threshold: 5\n  apply: always\n")
     targets = [f"{results}/tables/la_statistics.csv", f"{results}/published_vs_reproduced.csv",
                *[f"{results}/tables/{tid}.csv" for tid in _layout_ids("tables")]]
     parts = [f"tables_{path.stem}" for path in (ROOT / "specs" / "tables").glob("*.yaml")]
@@ -424,3 +428,24 @@ def test_outputs_are_byte_identical_to_the_recorded_checksums(workflow_run):
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             changed.append(name)
     assert not changed, f"{len(changed)} outputs differ from the recorded checksums: {changed}"
+
+
+def test_no_output_names_the_machine_that_made_it(workflow_project):
+    """No output (results, figures; text, workbooks unzipped, binaries as bytes) contains the
+    absolute path of the project or of the interpreter that made it."""
+    import zipfile
+
+    needles = {str(workflow_project).encode(), str(Path(sys.executable).parent.parent).encode(),
+               str(Path.home()).encode() + b"/"}
+    outputs = [p for folder in ("results", "figures") for p in
+               sorted((workflow_project / folder).rglob("*")) if p.is_file()]
+    assert len(outputs) > 100
+    for path in outputs:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                parts = [archive.read(name) for name in archive.namelist()]
+        else:
+            parts = [path.read_bytes()]
+        for part in parts:
+            found = [n.decode() for n in needles if n in part]
+            assert not found, (path.relative_to(workflow_project), found)

@@ -54,7 +54,8 @@ CHAPTERS = {
     6: (["t6_1", "t6_2", "t6_2_cases"], ["f6_1", "f6_2", "f6_3"]),
 }
 NOTEBOOK_INPUTS = {
-    "overview": ["published_vs_reproduced.csv", "audit/published_consistency.csv"],
+    "overview": ["published_vs_reproduced.csv", "audit/published_consistency.csv",
+                 "table:text_es", "table:text_1", "figure:f1_1"],
     "appendix_a": ["ledger.csv", "audit/validation.txt", "tables/table_a1.csv",
                    "tables/table_a2.csv", "tables/la_statistics.csv"],
     "appendix_b": ["models/table_a3.html", "models/published_comparison.csv",

@@ -11,6 +11,11 @@ rule reproduction:
         models=rules.models.output.comparison,
         consistency=rules.published_catalogue.output.consistency,
         inconsistencies=REFERENCE["inconsistencies"],
+        models_spec=config["models"],
+        units=UNITS,
+        layouts=[*expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS), LAYOUTS["figures"]],
+        notebooks=expand("notebooks/{notebook}.py", notebook=NOTEBOOK_INPUTS),
+        figure_data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
         code=code("reproduction"),
     output:
         csv=report(f"{RESULTS}/published_vs_reproduced.csv",
@@ -22,6 +27,7 @@ rule reproduction:
         frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         seed=config["seed"],
         disclosure=DISCLOSURE_OPTIONS,
+        figures=config["figures"],
     threads: 1
     resources:
         mem_mb=1000,
@@ -35,4 +41,7 @@ rule reproduction:
         " --specs {input.specs} --published {input.published}"
         " --models-comparison {input.models} --consistency {input.consistency}"
         " --inconsistencies {input.inconsistencies} {params.disclosure}"
+        " --models-spec {input.models_spec} --units {input.units} --figures {params.figures}"
+        " --layouts {input.layouts} --notebooks {input.notebooks}"
+        " --figure-data {input.figure_data}"
         " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"

@@ -66,19 +66,24 @@ for _part, _tables in TABLE_PARTS.items():
 
 
 rule workbook:
-    """Every table of chapters 2-6 and the in-text statistics in one workbook: a contents sheet,
-    then each table's cells (its CSV) on a sheet of its own."""
+    """Every table of the report in one workbook for people: a contents sheet with links, then
+    each table as the report lays it out (labels, printed values, base line), Tables A.1-A.3."""
     input:
         csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
         layouts=expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS),
         units=UNITS,
         published=REFERENCE["published"],
+        table_a1=rules.la_dataset.output.table_a1,
+        table_a2=rules.la_dataset.output.table_a2,
+        table_a3=rules.models.output.table_csv,
+        models_spec=config["models"],
         code=code("workbook"),
     output:
         workbook=f"{RESULTS}/tables/tables.xlsx",
     params:
         python=PYTHON,
         tables_dir=lambda wildcards, input: os.path.dirname(input.csv[0]),
+        source=config["source"],
     threads: 1
     resources:
         mem_mb=1000,
@@ -90,6 +95,8 @@ rule workbook:
     shell:
         "{params.python} -m iro_stats workbook --tables-dir {params.tables_dir}"
         " --layouts {input.layouts} --units {input.units} --published {input.published}"
+        " --table-a1 {input.table_a1} --table-a2 {input.table_a2}"
+        " --table-a3 {input.table_a3} --models-spec {input.models_spec} --source {params.source}"
         " --workbook {output.workbook} > {log} 2>&1"
 
 

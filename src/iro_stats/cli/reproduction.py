@@ -10,6 +10,13 @@ def add_arguments(parser):
              "inconsistencies", "csv-out", "html-out")
     disclosure(parser)
     parser.add_argument("--seed", type=int, required=True)
+    required(parser, "models-spec", "units", "figures")
+    parser.add_argument("--layouts", nargs="+", required=True, help="the table and figure "
+                        "layouts (the report links each value to the one that shows it)")
+    parser.add_argument("--notebooks", nargs="+", required=True,
+                        help="the notebooks' sources (the sections each one shows)")
+    parser.add_argument("--figure-data", nargs="*", default=[],
+                        help="the figures' CSVs (drawn with the printed values marked)")
 
 
 def run(args):
@@ -18,5 +25,7 @@ def run(args):
     counts = write_reproduction(
         args.frames, args.specs, args.published, args.models_comparison, args.consistency,
         args.inconsistencies, threshold(args), {"source": args.source, "seed": args.seed},
-        args.csv_out, args.html_out)
+        args.csv_out, args.html_out,
+        {"layouts": args.layouts, "models": args.models_spec, "notebooks": args.notebooks,
+         "units": args.units, "figures": args.figures, "figure_data": args.figure_data})
     print(f"published vs reproduced: {counts}")

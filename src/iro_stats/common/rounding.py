@@ -7,6 +7,7 @@ ties go away from zero.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from numbers import Rational
@@ -69,3 +70,16 @@ def prints_as(value: Rational | int, printed: Rational | int | str, decimals: in
     """True if the exact ``value`` rounds half-up to ``printed`` at ``decimals`` places."""
     printed = str(printed) if isinstance(printed, float) else printed
     return _units(value, decimals) == _units(printed, decimals)
+
+
+def for_review(value, decimals: int) -> str:
+    """A reproduced number as a reviewer reads it: whole numbers as they are, others at the
+    printed precision plus one digit, never in scientific notation."""
+    value = float(value)
+    if math.isnan(value):   # nothing reproduced
+        return ""
+    if value.is_integer():
+        return f"{int(value)}"
+    shown = f"{value:.{decimals + 1}f}"
+    # 7.7458 as 7.75 would read as rounding up: one more digit where the last one is a 5
+    return f"{value:.{decimals + 2}f}" if shown.endswith("5") else shown

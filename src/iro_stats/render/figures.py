@@ -180,7 +180,10 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
                        handlelength=1.2, columnspacing=1.0)
         fig.tight_layout(rect=(0, (bottom_in + legend_in) / height, 1, 1 - top_in / height))
         with atomic_path(png) as tmp:
-            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={"Software": None})
+            # the title and base line, read back as the figure's alt text (notebooks)
+            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={
+                "Software": None, "Title": f"{layout['source']} {layout['title']}",
+                "Description": base.replace("\n", " ")})
         with atomic_path(svg) as tmp:
             fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)

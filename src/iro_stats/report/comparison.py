@@ -20,10 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 from iro_stats.common.errors import ReferenceDataError
+from iro_stats.common.rounding import exact, for_review, prints_as
 from iro_stats.reference.loaders import parse_yaml
 
-COLUMNS = ["id", "source", "group", "statistic", "base_n_published", "base_n_reproduced",
-           "published", "reproduced", "abs_diff", "tolerance", "status", "note"]
+COLUMNS = ["id", "source", "group", "statistic", "decimals", "label", "quote", "base_n_published",
+           "base_n_reproduced", "published", "reproduced", "abs_diff", "tolerance", "status",
+           "note"]
+# what a statistic is of, in the reasons (base N: the answers it is computed on)
+OF = {"percent": "valid percent of {n} answers", "mean": "mean of {n} answers",
+      "sd": "SD of {n} answers", "r": "r over {n} pairs", "p": "p over {n} pairs",
+      "count": "count", "range": "range of {n} answers",
+      "beta": "standardised beta of the final model", "r2": "R² of the final model"}
 
 
 def load_inconsistencies(path: str | Path, published: pd.DataFrame) -> pd.DataFrame:
@@ -67,6 +74,48 @@ def _shown(value):
     return value
 
 
+def _base_printed(row) -> str | None:
+    if pd.isna(row["base_n_min"]):
+        return None
+    low, high = int(row["base_n_min"]), int(row["base_n_max"])
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
+def _reason(row, status: str) -> str:
+    """Why a judged value matches or not, in words (the engine's verdict restated: the exact
+    value, what it rounds to, and the base it was judged on)."""
+    decimals, reproduced = int(row["decimals"]), row["reproduced"]
+    if isinstance(reproduced, tuple):
+        ends = f"{for_review(reproduced[0], decimals)}-{for_review(reproduced[1], decimals)}"
+        return (f"both ends of {ends} round to the printed range" if status == "match"
+                else f"reproduced range {ends} does not round to the printed one")
+    shown_exact = for_review(reproduced, decimals)
+    base = row["base_n_reproduced"]
+    of = OF.get(row["statistic"], row["statistic"]).format(
+        n=int(base) if pd.notna(base) else "?")
+    if pd.notna(row["words_min"]):
+        interval = f"{row['words_min']:g}-{row['words_max']:g}"
+        where = "within" if status == "match" else "outside"
+        return f"{shown_exact} is {where} the {interval} that the words admit (\"{row['quote']}\"); {of}"
+    printed = row["value"]
+    shown = f"{printed:.{decimals}f}"
+    if row["statistic"] == "count":
+        return f"counted {shown_exact}" + (", as printed" if status == "match" else
+                                           f", printed {shown}")
+    rounds = f"{shown_exact} rounds to the printed {shown}" if status == "match" or _rounds(
+        reproduced, printed, decimals) else f"{shown_exact} does not round to the printed {shown}"
+    printed_base = _base_printed(row)
+    if printed_base and row["statistic"] in ("percent", "mean", "sd", "r", "p"):
+        inside = int(row["base_n_min"]) <= base <= int(row["base_n_max"])
+        rounds += (f"; base {int(base)} " + ("as printed" if printed_base == f"{int(base)}" else
+                   f"{'within' if inside else 'outside'} the printed N={printed_base}"))
+    return f"{rounds}; {of}"
+
+
+def _rounds(reproduced, printed, decimals: int) -> bool:
+    return prints_as(exact(float(reproduced)), printed, decimals)
+
+
 def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
                             models: pd.DataFrame | None,
                             inconsistencies: pd.DataFrame) -> pd.DataFrame:
@@ -100,6 +149,8 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
         elif status == "approximate":
             status = "mismatch"
             note = "printed in words, an approximation that the exact figure does not round to"
+        elif row["block"] == "ta_3" or not note:
+            note = "; ".join(filter(None, [_reason(row, status), note]))
         if status == "mismatch" and row["id"] in reasons.index:
             note = f"report inconsistency: {reasons[row['id']]}"
         if isinstance(row.get("suppression"), str) and row["suppression"]:
@@ -107,7 +158,8 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
         decimals = int(row["decimals"])
         rows.append({
             "id": row["id"], "source": row["source"], "group": row["group"],
-            "statistic": row["statistic"], "base_n_published": row["base_n_min"],
+            "statistic": row["statistic"], "decimals": decimals, "label": row["label"], "quote": row["quote"],
+            "base_n_published": _base_printed(row),
             "base_n_reproduced": row["base_n_reproduced"],
             "published": (row["value"] if pd.notna(row["value"])
                           else f"{row['value_min']:g}-{row['value_max']:g}"),
@@ -120,14 +172,19 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
 
 def write_reproduction(frames_dir, specs_path, published_path, models_comparison_path,
                        consistency_path, inconsistencies_path, threshold: int | None,
-                       run: dict, csv_out, html_out) -> dict[str, int]:
+                       run: dict, csv_out, html_out, places: dict) -> dict[str, int]:
     """Every published value measured on the analysis frames of ``frames_dir``, Table A.3 taken
     from the models' comparison, written beside the published values (CSV) and as the reviewers'
     HTML report with the report's self-audit and the provenance of ``run`` (source, seed).
-    Suppressed at ``threshold`` (None: no disclosure control). Returns the count per status."""
+    Suppressed at ``threshold`` (None: no disclosure control). ``places``: the files the report
+    links to (``layouts``, ``models``, ``notebooks``, ``units``, ``figures``: the figures folder,
+    ``figure_data``: their CSVs). Returns the count per status."""
+    import os
+
     from iro_stats.common.atomic import write_csv, write_text
     from iro_stats.dataset.analysis import read_analysis_frames
     from iro_stats.report import html
+    from iro_stats.report.locate import Locator
     from iro_stats.stats.disclosure import protect_measured
     from iro_stats.stats.measures import load_resolved
     from iro_stats.stats.reproduce import reproduce
@@ -142,6 +199,13 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     write_csv(csv_out, table)
     inputs = {p.name: str(p) for p in sorted(Path(frames_dir).glob("*.parquet"))}
     inputs.update({"published.yaml": str(published_path), "specs": str(specs_path)})
-    write_text(html_out, html.render(table, pd.read_csv(consistency_path),
-                                     html.provenance(run, inputs)))
+    here = Path(html_out).resolve().parent
+    locator = Locator(published_path, specs_path, places["layouts"], places["models"],
+                      places["notebooks"], os.path.relpath(Path(places["figures"]).resolve(), here))
+    figures = {Path(p).stem: pd.read_csv(p) for p in places["figure_data"]}
+    units = (parse_yaml(Path(places["units"]).read_text(encoding="utf-8")) or {})["units"]
+    write_text(html_out, html.render(
+        table, published, locator, figures, pd.read_csv(consistency_path),
+        html.provenance(run, inputs), run["source"], units,
+        os.path.relpath(Path.cwd(), here)))
     return table["status"].value_counts().to_dict()

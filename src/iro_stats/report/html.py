@@ -1,8 +1,13 @@
-"""The reproduction report for reviewers: one self-contained HTML page.
+"""The reproduction report for reviewers: one self-contained HTML page that works offline.
 
-Sections: the headline (how many published values match, of how many), mismatches first with
-their reasons, then every source (table, figure, section) side by side, the consistency audit of
-the report's own figures, and the provenance of the run.
+From the top: what was compared, on which data and what a match proves; what did not match, in
+plain words; a search box with filters (chapter, group, status); then the report's structure,
+chapter by chapter, each table and figure with its title, links to its output, notebook section
+and layout, each figure drawn with the printed values marked on the reproduced bars, and each
+value with the report's label and quote, printed beside reproduced (value and base), a verdict
+with its reason in words, and its spec and quote (file:line). Every value has a stable anchor:
+``reproduction_report.html#t3_2.meet_child``. Last come the report's self-audit and the
+provenance of the run.
 """
 
 from __future__ import annotations
@@ -11,23 +16,30 @@ import hashlib
 import html
 import platform
 import subprocess
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 import pandas as pd
 
+from iro_stats.common.rounding import for_review
+from iro_stats.report.locate import Locator, Place
+
 PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pyreadstat", "snakemake", "pandera",
             "matplotlib", "iro-stats")
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 90rem; color: #222; }
-h1 { font-size: 1.6rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .85rem; }
-th, td { border: 1px solid #ddd; padding: .2rem .45rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.mismatch td { background: #fde8e8; } tr.not_computable td { color: #666; }
-td:last-child { min-width: 26rem; } td:first-child { white-space: nowrap; }
-.headline { font-size: 1.2rem; } .small { color: #555; font-size: .85rem; }
-"""
+STATUS = {"match": "Match", "mismatch": "Mismatch", "not_computable": "Not computable"}
+CAVEAT = {
+    "synthetic": "These results come from <b>synthetic extracts</b> that the pipeline generated "
+                 "to fit the report's printed numbers. A match here shows that the path from an "
+                 "extract to each number works and is the report's; it says nothing about whether "
+                 "the report's numbers are true. Only the real survey exports can show that.",
+    "spss": "These results come from the <b>survey exports</b> read through the mapping; counts "
+            "below the disclosure threshold are suppressed. A match shows that the report's "
+            "number follows from these data by the method the specs state.",
+}
+
+
+def _asset(name: str) -> str:
+    return resources.files("iro_stats.report").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def sha256(path: str | Path) -> str:
@@ -60,49 +72,258 @@ def provenance(config: dict, inputs: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def _table(frame: pd.DataFrame, row_class: str | None = None) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for record in frame.to_dict("records"):
-        cls = f' class="{html.escape(str(record[row_class]))}"' if row_class else ""
-        cells = []
-        for value in record.values():
-            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            shown = "" if value is None or (numeric and pd.isna(value)) else (
-                f"{value:.6g}" if isinstance(value, float) else str(value))
-            cells.append(f'<td{" class=num" if numeric else ""}>{html.escape(shown)}</td>')
-        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+def chapter(section: str) -> str:
+    """The part of the report a section belongs to: ``3.5.1`` -> Chapter 3, ``A.2`` ->
+    Appendix A, ``summary`` -> Executive summary."""
+    head = str(section).split(".")[0]
+    if head == "summary":
+        return "Executive summary"
+    return f"Appendix {head}" if head.isalpha() else f"Chapter {head}"
 
 
-def render(comparison: pd.DataFrame, consistency: pd.DataFrame, prov: pd.DataFrame) -> str:
-    """The report as one HTML page (see the module docstring)."""
-    counts = comparison["status"].value_counts()
+def _e(value) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value))
+                       else str(value))
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+class _Links:
+    """hrefs from the report's folder: outputs and notebooks are in it, specs at the root."""
+
+    def __init__(self, root: str):
+        self.root = root.rstrip("/")
+
+    def project(self, place: Place | None, text: str | None = None) -> str:
+        if place is None:
+            return ""
+        href = f"{self.root}/{place.path}" if self.root not in ("", ".") else place.path
+        return f'<a href="{_e(href)}">{_e(text or str(place))}</a>'
+
+    def results(self, place: Place | None, text: str) -> str:
+        if place is None:
+            return ""
+        href = place.path + (f"#{place.anchor}" if place.anchor else "")
+        return f'<a href="{_e(href)}">{_e(text)}</a>'
+
+
+def _printed(row) -> str:
+    value = row["published"]
+    try:
+        return f"{float(value):.{int(row['decimals'])}f}"
+    except (TypeError, ValueError):
+        return _e(value)
+
+
+def _reproduced(row) -> str:
+    value = row["reproduced"]
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    try:
+        return for_review(value, int(row["decimals"]))
+    except (TypeError, ValueError):
+        return _e(value)
+
+
+def _base(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    try:
+        return f"{int(float(value))}"
+    except ValueError:
+        return _e(value)
+
+
+def figure_svg(cells: pd.DataFrame, statuses: dict[str, str]) -> str:
+    """A figure's cells as horizontal bars (reproduced, exact) with the printed value marked on
+    each cell the report prints; bars no printed value checks are drawn light."""
+    shown = cells[(cells["plotted"].astype(str) == "True") | cells["published_id"].notna()]
+    shown = shown[pd.to_numeric(shown["value"], errors="coerce").notna()]
+    if shown.empty:
+        return ""
+    values = shown["value"].astype(float)
+    printed = pd.to_numeric(shown["published_value"], errors="coerce")
+    percent = (shown["statistic"] == "percent").all()
+    top = 100.0 if percent else max(float(values.max()), float(printed.max() or 0)) * 1.1 or 1
+    several = shown["column_label"].nunique() > 1
+    label_w, bar_w, row_h = 300, 360, 20
+    height = row_h * len(shown) + 8
+    parts = [(f'<svg class="chart" viewBox="0 0 {label_w + bar_w + 110} {height}" role="img" '
+              f'width="{label_w + bar_w + 110}" height="{height}" aria-label="Reproduced values '
+              '(bars) with the printed values marked">')]
+    for i, (row, value, mark) in enumerate(zip(shown.to_dict("records"), values, printed)):
+        y = 4 + i * row_h
+        label = f"{row['row_label']}" + (f" · {row['column_label']}" if several else "")
+        pid = row["published_id"] if isinstance(row["published_id"], str) else None
+        cls = {"match": "bar-match", "mismatch": "bar-mismatch"}.get(statuses.get(pid, ""),
+                                                                     "bar-unchecked")
+        width = max(0.0, min(1.0, value / top)) * bar_w
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
+                     f'{_e(label[:48])}</text>')
+        parts.append(f'<rect class="{cls}" x="{label_w}" y="{y + 2}" width="{width:.1f}" '
+                     f'height="{row_h - 6}"><title>{_e(label)}: reproduced {value:.1f}'
+                     f'</title></rect>')
+        text = f"{value:.1f}"
+        if pid and pd.notna(mark):
+            x = label_w + max(0.0, min(1.0, mark / top)) * bar_w
+            parts.append(f'<line class="printed" x1="{x:.1f}" x2="{x:.1f}" y1="{y}" '
+                         f'y2="{y + row_h - 2}"><title>printed {mark:g}</title></line>')
+            text += f" (printed {mark:g})"
+        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 13}">{_e(text)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _figure(cells: pd.DataFrame, rows: pd.DataFrame, source: str) -> str:
+    statuses = dict(zip(rows["id"], rows["status"]))
+    svg = figure_svg(cells, statuses)
+    if not svg:
+        return ""
+    judged = rows[rows["status"].isin(["match", "mismatch"])]
+    matched = int((judged["status"] == "match").sum())
+    caption = (f"{matched} of {len(judged)} printed values of this figure match. Bars: the "
+               "reproduced values (exact); black marks: the values the report prints; light "
+               "bars: categories the report prints no number for (not a finding"
+               + (", filled in by the synthetic data" if source == "synthetic" else "") + ").")
+    return (f'<figure class="fig">{svg}<figcaption>{_e(caption)}</figcaption></figure>')
+
+
+def _row(row, places, links: _Links, group_label: str) -> str:
+    status = row["status"]
+    search = " ".join(str(row[c]) for c in ("id", "source", "title", "label", "quote")
+                      if isinstance(row[c], str)) + f" {_printed(row)} {_reproduced(row)}"
+    verdict = (f'<span class="badge {status}">{STATUS[status]}</span> '
+               f'<span class="reason">{_e(row["note"])}</span>')
+    where = " ".join(filter(None, [
+        links.project(places.spec, f"spec {places.spec}") if places.spec else "",
+        links.project(places.quote, f"quote {Path(places.quote.path).name}:{places.quote.line}")
+        if places.quote else ""]))
+    return (
+        f'<tr class="value {status}" id="{_e(row["id"])}" data-chapter="{_e(row["chapter"])}" '
+        f'data-group="{_e(row["group"])}" data-status="{status}" '
+        f'data-search="{_e(search.lower())}">'
+        f'<th scope="row"><span class="label">{_e(row["label"])}</span>'
+        f'<span class="quote">“{_e(row["quote"])}”</span>'
+        f'<a class="anchor" href="#{_e(row["id"])}" title="link to this value">{_e(row["id"])}</a>'
+        f' <span class="group">{_e(group_label)}</span></th>'
+        f'<td class="num">{_printed(row)}</td><td class="num">{_reproduced(row)}</td>'
+        f'<td class="num">{_base(row["base_n_published"])}</td>'
+        f'<td class="num">{_base(row["base_n_reproduced"])}</td>'
+        f'<td>{verdict}</td><td class="where">{where}</td></tr>')
+
+
+HEAD_ROW = ('<thead><tr><th scope="col">Value (the report\'s label and words)</th>'
+            '<th scope="col">Printed</th><th scope="col">Reproduced</th>'
+            '<th scope="col">Base N printed</th><th scope="col">Base N repro&shy;duced</th>'
+            '<th scope="col">Verdict and reason</th><th scope="col">Spec and quote (file:line)</th>'
+            '</tr></thead>')
+
+
+def _of(part: int, whole: int) -> str:
+    return f"all {whole} are" if part == whole else f"{part} of them are"
+
+
+def _plain_table(frame: pd.DataFrame) -> str:
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in record) + "</tr>"
+                   for record in frame.itertuples(index=False))
+    return f'<table class="plain"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
+           figures: dict[str, pd.DataFrame], consistency: pd.DataFrame, prov: pd.DataFrame,
+           source: str, units: dict[str, str], root: str) -> str:
+    """The report as one HTML page (see the module docstring). ``figures``: each figure's
+    cells (its CSV); ``root``: the project folder relative to the report's."""
+    links = _Links(root)
+    meta = published.set_index("id")[["block", "section", "title", "words_min",
+                                      "same_as"]]
+    table = comparison.join(meta, on="id")
+    table["chapter"] = table["section"].map(chapter)
+    counts = table["status"].value_counts()
     judged = int(counts.get("match", 0) + counts.get("mismatch", 0))
-    shown = ["id", "statistic", "published", "reproduced", "base_n_published",
-             "base_n_reproduced", "abs_diff", "tolerance", "status", "note"]
-    head = ("<!doctype html><html lang=en><head><meta charset=utf-8>"
-            f"<title>iro-stats: published vs reproduced</title><style>{STYLE}</style></head><body>")
-    headline = (f"<p class=headline><b>{counts.get('match', 0)}</b> of {judged} published values "
-                f"that the data determine are reproduced; {counts.get('mismatch', 0)} are not "
-                f"(listed first, with the reason); {counts.get('not_computable', 0)} of "
-                f"{len(comparison)} cannot be computed from any extract.</p>")
-    rule = ("<p class=small>A value matches when the exact reproduced value rounds half-up to the "
-            "printed one at its printed precision (tolerance: half a unit of it) and, where the "
-            "report prints a base N, the reproduced base agrees; an approximation in words "
-            "matches when the exact value lies in the interval its words admit.</p>")
-    parts = [head, "<h1>The IRO survey report (NCB, 2013): published vs reproduced</h1>",
-             headline, rule]
-    mismatches = comparison[comparison["status"] == "mismatch"]
-    parts += ["<h2>Mismatches</h2>", _table(mismatches[shown], "status") if len(mismatches)
-              else "<p>None.</p>"]
-    parts.append("<h2>Every value, by source</h2>")
-    for source, rows in comparison.groupby("source", sort=False):
-        parts += [f"<h3>{html.escape(str(source))}</h3>", _table(rows[shown], "status")]
+    mismatches = table[table["status"] == "mismatch"]
+    inconsistent = mismatches["note"].str.startswith("report inconsistency").sum()
+    groups = {g: units.get(g, "Cafcass" if g == "cafcass" else g) for g in table["group"].unique()}
+
+    parts = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>Reproduction report: IROs in England (NCB, 2013), {_e(source)} data</title>",
+             f"<style>{_asset('report.css')}</style></head><body>",
+             ('<header><h1>Reproduction report: <i>The role of Independent Reviewing Officers '
+              '(IROs) in England</i> (NCB Research Centre, 2013)</h1>'),
+             f'<p class="caveat {_e(source)}">{CAVEAT.get(source, _e(source))}</p>',
+             (f'<p class="headline">Every number the report prints ({len(table)} values, from '
+              'its tables, figures, text and footnotes) was recomputed from the extracts. '
+              f'<b>{counts.get("match", 0)} of {judged}</b> that the data determine match the '
+              f'printed value; <b>{counts.get("mismatch", 0)}</b> do not '
+              f'({_of(inconsistent, len(mismatches))} the report\'s own inconsistencies); '
+              f'{counts.get("not_computable", 0)} cannot be computed from any extract, each '
+              'with the reason.</p>'),
+             ('<p class="rule">A value matches when the exact reproduced value rounds half-up '
+              'to the printed one at its printed precision (as SPSS prints) and the reproduced '
+              'base lies within the printed base N; a number in words matches when the exact '
+              'value lies in the interval its words admit. Reproduced numbers are shown at the '
+              'printed precision plus one digit.</p>')]
+    chapters = list(dict.fromkeys(table["chapter"]))
+    toc = ['<a href="#not-matched">What did not match</a>'] + [
+        f'<a href="#{_slug(c)}">{_e(c)}</a>' for c in chapters] + [
+        '<a href="#audit">The report checked against itself</a>',
+        '<a href="#provenance">Provenance</a>']
+    parts.append(f'<nav aria-label="Contents"><b>Contents:</b> {" · ".join(toc)}</nav></header>')
+
+    parts.append('<section id="not-matched"><h2>What did not match, in plain words</h2><ul>')
+    for row in mismatches.to_dict("records"):
+        parts.append(f'<li><a href="#{_e(row["id"])}">{_e(row["source"])}, '
+                     f'{_e(row["label"])}</a>: printed {_printed(row)}, reproduced '
+                     f'{_reproduced(row)}. {_e(row["note"][:1].upper() + row["note"][1:])}</li>')
+    parts.append("</ul>" if len(mismatches) else "<p>Nothing: every value matched.</p>")
+    parts.append("</section>")
+
+    def options(name: str, values: dict[str, str]) -> str:
+        items = "".join(f'<option value="{_e(k)}">{_e(v)}</option>' for k, v in values.items())
+        return (f'<label>{name.title()} <select id="f-{name}"><option value="">all</option>'
+                f"{items}</select></label>")
+
+    parts.append(
+        '<div id="finder" role="search"><label>Find <input id="q" type="search" size="34" '
+        'placeholder="e.g. Table 3.2 meet with the child" autocomplete="off"></label> '
+        + options("chapter", {c: c for c in chapters})
+        + options("group", groups)
+        + options("status", {k: v for k, v in STATUS.items() if k in counts})
+        + ' <span id="found" aria-live="polite"></span></div>')
+
+    for name in chapters:
+        parts.append(f'<section class="chapter" id="{_slug(name)}"><h2>{_e(name)}</h2>')
+        mine = table[table["chapter"] == name]
+        for block, rows in mine.groupby("block", sort=False):
+            first = rows.iloc[0]
+            places = [locator.places(i, block, s) for i, s in zip(rows["id"], rows["same_as"])]
+            shown = places[0]
+            out = [links.results(shown.output, "output") if shown.output else "",
+                   links.results(shown.notebook, "notebook section") if shown.notebook else "",
+                   links.project(shown.layout, f"layout {shown.layout}") if shown.layout else ""]
+            parts.append(f'<section class="block" id="block-{_e(block)}">'
+                         f'<h3>{_e(first["source"])}: {_e(first["title"])}</h3>'
+                         f'<p class="links">{" · ".join(filter(None, out))}</p>')
+            lid = locator.layout_of.get(block, (None,))[0]
+            if lid in figures:
+                parts.append(_figure(figures[lid], rows, source))
+            parts.append(f'<table class="values">{HEAD_ROW}<tbody>')
+            parts += [_row(row, place, links, groups[row["group"]])
+                      for row, place in zip(rows.to_dict("records"), places)]
+            parts.append("</tbody></table></section>")
+        parts.append("</section>")
+
     bad = consistency[consistency["verdict"] != "consistent"]
-    audit = (f"<p>{len(consistency)} checks of the report's own figures (percentages against "
-             "their base, rows summing to 100, restated numbers, subgroups adding up, r against "
-             f"p and N); {len(bad)} are not consistent:</p>")
-    parts += ["<h2>The report checked against itself</h2>", audit, _table(bad),
-              "<h2>Provenance</h2>", _table(prov), "</body></html>"]
+    parts += ['<section id="audit"><h2>The report checked against itself</h2>',
+              (f"<p>{len(consistency)} checks of the report's own figures (percentages against "
+               "their base, rows summing to 100, restated numbers, subgroups adding up, r "
+               f"against p and N); {len(bad)} are not consistent:</p>"),
+              _plain_table(bad.rename(columns=str.capitalize)), "</section>",
+              '<section id="provenance"><h2>Provenance</h2>',
+              _plain_table(prov.rename(columns=str.capitalize)), "</section>",
+              f"<script>{_asset('report.js')}</script></body></html>"]
     return "\n".join(parts)

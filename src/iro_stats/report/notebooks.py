@@ -16,6 +16,16 @@ from iro_stats.common.atomic import atomic_path, write_text
 from iro_stats.common.errors import IroStatsError
 
 
+def _title(notebook) -> str:
+    """The page's title: the notebook's first heading."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return f"iro-stats: {line[2:].strip()}"
+    return "iro-stats notebook"
+
+
 def execute(source: str | Path, html_out: str | Path, results: str | Path, data_source: str,
             figures: str | Path | None = None, ipynb_out: str | Path | None = None,
             timeout: int = 300) -> None:
@@ -36,10 +46,15 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
     client.km = client.create_kernel_manager()
     client.start_new_kernel()
     try:
+        from importlib import resources
+
         import jupytext
         from nbconvert import HTMLExporter
 
-        exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
+        templates = resources.files("iro_stats.report").joinpath("assets", "nbconvert")
+        exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True,
+                                extra_template_basedirs=[str(templates)],
+                                template_name="offline")
         exporter.from_notebook_node(nbformat.v4.new_notebook())
         notebook = jupytext.read(source)
     except BaseException:
@@ -47,6 +62,7 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
         raise
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
+    notebook.metadata["title"] = _title(notebook)
     # paths relative to the kernel's working directory (the notebook's folder), so that no
     # exported page shows the machine's paths
     here = source.parent.resolve()
