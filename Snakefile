@@ -45,3 +45,10 @@ rule all:
         rules.figures.output,
         rules.spss_tables.output,
         expand(f"{RESULTS}/notebooks/{{notebook}}.html", notebook=NOTEBOOK_INPUTS),
+
+
+onsuccess:
+    from iro_stats.report.summary import terminal_summary
+
+    if summary := terminal_summary(RESULTS, config["source"]):
+        print(summary)

@@ -55,11 +55,28 @@ def install(extra: str) -> None:
     stamp.write_text(digest)
 
 
+# Snakemake's per-job lines, left out of the terminal by default (each job's own log is in
+# results/logs/); errors, warnings and the closing summary still show.
+CHATTER = ("Select jobs to execute...", "Execute ")
+OWN_VERBOSITY = ("-n", "--dry-run", "-q", "--quiet", "--verbose", "-p", "--printshellcmds",
+                 "--summary", "--detailed-summary", "--list-rules", "--dag", "--rulegraph")
+
+
 def run(args: list[str]) -> int:
-    """Run the whole workflow; extra arguments go to Snakemake."""
+    """Run the whole workflow, quietly (the jobs' logs are in results/logs/) unless the
+    arguments ask for more; extra arguments go to Snakemake."""
     install("test")
     cores = os.environ.get("IRO_STATS_CORES", "all")
-    return _run(BIN / "snakemake", "--cores", cores, *args)
+    command = [str(BIN / "snakemake"), "--cores", cores, *args]
+    if any(a.split("=")[0] in OWN_VERBOSITY for a in args):
+        return _run(*command)
+    command += ["--quiet", "rules", "progress", "host", "reason"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, bufsize=1) as process:
+        for line in process.stdout:
+            if not line.startswith(CHATTER):
+                print(line, end="", flush=True)
+    return process.returncode
 
 
 def test(args: list[str]) -> int:

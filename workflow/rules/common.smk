@@ -2,6 +2,9 @@
 
 import os
 import sys
+from pathlib import Path
+
+import yaml
 
 from iro_stats.common.codegraph import command_inputs
 
@@ -94,8 +97,25 @@ def report_category(item_id):
     return {"es": "Executive summary", "a": "Appendix A"}.get(part, f"Chapter {part}")
 
 
-def in_report(paths, ids, kind):
-    """Paths flagged for the Snakemake report, one per table or figure, by chapter."""
+def in_report(paths, ids, kind, names):
+    """Paths flagged for the Snakemake report, one per table or figure, by chapter, labelled
+    with the report's name and title of each (``names``: id -> (source, title))."""
     return [report(path, caption=f"../report/{kind}.rst", category=report_category(i),
-                   subcategory=f"{kind.title()}s", labels={kind: i})
+                   subcategory=f"{kind.title()}s",
+                   labels={kind.title(): names[i][0], "Title": names[i][1]})
             for path, i in zip(paths, ids)]
+
+
+def titles(published, layouts):
+    """id -> (source, title) of every table and figure: its published block's, or its layout's
+    own (the in-text statistics), for the Snakemake report's labels."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(published, encoding="utf-8") as handle:
+        blocks = {b["id"]: (b["source"], b["title"]) for b in yaml.load(handle, loader)["blocks"]}
+    for path in [*Path(layouts["tables"]).glob("*.yaml"), Path(layouts["figures"])]:
+        document = yaml.load(path.read_text(encoding="utf-8"), loader)
+        for section in ("tables", "figures"):
+            for lid, layout in (document.get(section) or {}).items():
+                if (layout or {}).get("title"):
+                    blocks[lid] = (layout.get("source", lid), layout["title"])
+    return blocks

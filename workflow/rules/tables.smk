@@ -15,6 +15,9 @@ TABLE_PARTS = {
 }
 TABLE_IDS = [table for tables in TABLE_PARTS.values() for table in tables]
 FIGURE_IDS = list(yaml.safe_load(open(LAYOUTS["figures"], encoding="utf-8"))["figures"])
+
+
+TITLES = titles(REFERENCE["published"], LAYOUTS)
 UNITS = LAYOUTS["units"]
 FIGURES = config["figures"]
 
@@ -44,7 +47,7 @@ for _part, _tables in TABLE_PARTS.items():
         output:
             csv=expand(f"{RESULTS}/tables/{{table}}.csv", table=_tables),
             html=in_report(expand(f"{RESULTS}/tables/{{table}}.html", table=_tables), _tables,
-                           "table"),
+                           "table", TITLES),
         params:
             python=PYTHON,
             frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
@@ -113,7 +116,7 @@ rule figures:
         code=code("figures"),
     output:
         png=in_report(expand(f"{FIGURES}/{{figure}}.png", figure=FIGURE_IDS), FIGURE_IDS,
-                      "figure"),
+                      "figure", TITLES),
         svg=expand(f"{FIGURES}/{{figure}}.svg", figure=FIGURE_IDS),
         data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
     params:

@@ -75,8 +75,7 @@ def prints_as(value: Rational | int, printed: Rational | int | str, decimals: in
 def for_review(value, decimals: int) -> str:
     """A reproduced number as a reviewer reads it: whole numbers as they are, others at the
     printed precision plus one digit, never in scientific notation."""
-    value = float(value)
-    if math.isnan(value):   # nothing reproduced
+    if value is None or math.isnan(value := float(value)):   # nothing reproduced
         return ""
     if value.is_integer():
         return f"{int(value)}"

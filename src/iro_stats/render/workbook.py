@@ -111,6 +111,16 @@ def write_workbook(path: str | Path, built: dict[str, tuple[dict, pd.DataFrame, 
         book.save(tmp)
 
 
+def _printed(value) -> str:
+    """A count or percentage of Tables A.1-A.2 as printed (whole numbers, half up), '*' where
+    disclosure control blanked it."""
+    from fractions import Fraction
+
+    from iro_stats.common.rounding import round_half_up
+
+    return "*" if pd.isna(value) else str(round_half_up(Fraction(repr(float(value))), 0))
+
+
 def appendix_tables(published: pd.DataFrame, table_a1, table_a2, table_a3,
                     models: dict) -> dict[str, tuple[str, pd.DataFrame, str]]:
     """Tables A.1 and A.2 (authorities and responses by type and by Ofsted rating) and A.3
@@ -122,10 +132,11 @@ def appendix_tables(published: pd.DataFrame, table_a1, table_a2, table_a3,
         frame = pd.read_csv(path)
         names = [labels.get(f"{block}.{row}_las", row).split(":")[0] for row in frame["row"]]
         out[f"Table A.{block[-1]}"] = (titles[block], pd.DataFrame({
-            "": names, "Local authorities": frame["las"].astype(int),
-            "Responding": frame["responses"].astype(int),
-            "Responding (%)": frame["responses_pct"].map(lambda v: f"{v:.0f}")}),
-            "Authorities with at least one response to any of the three surveys")
+            "": names, "Local authorities": frame["las"].map(_printed),
+            "Responding": frame["responses"].map(_printed),
+            "Responding (%)": frame["responses_pct"].map(_printed)}),
+            "Authorities with at least one response to any of the three surveys; "
+            "* suppressed (disclosure control)")
     a3 = pd.read_csv(table_a3, dtype=str).fillna("")
     columns = {m: f"Model {m[-1].upper()}: {spec['label']}" for m, spec in models.items()}
     out["Table A.3"] = (titles["ta_3"], a3.drop(columns="term").rename(

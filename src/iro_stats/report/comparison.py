@@ -149,7 +149,8 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
         elif status == "approximate":
             status = "mismatch"
             note = "printed in words, an approximation that the exact figure does not round to"
-        elif row["block"] == "ta_3" or not note:
+        elif (row["block"] == "ta_3" or not note) and (
+                isinstance(row["reproduced"], tuple) or _number(row["reproduced"]) is not None):
             note = "; ".join(filter(None, [_reason(row, status), note]))
         if status == "mismatch" and row["id"] in reasons.index:
             note = f"report inconsistency: {reasons[row['id']]}"
