@@ -196,6 +196,7 @@ def _row(row, places, links: _Links, group_label: str) -> str:
                       if isinstance(row[c], str)) + f" {_printed(row)} {_reproduced(row)}"
     verdict = (f'<span class="badge {status}">{STATUS[status]}</span> '
                f'<span class="reason">{_e(row["note"])}</span>')
+    words = ('<span class="inwords">in words</span>' if pd.notna(row["words_min"]) else "")
     where = " ".join(filter(None, [
         links.project(places.spec, f"spec {places.spec}") if places.spec else "",
         links.project(places.quote, f"quote {Path(places.quote.path).name}:{places.quote.line}")
@@ -208,7 +209,7 @@ def _row(row, places, links: _Links, group_label: str) -> str:
         f'<span class="quote">“{_e(row["quote"])}”</span>'
         f'<a class="anchor" href="#{_e(row["id"])}" title="link to this value">{_e(row["id"])}</a>'
         f' <span class="group">{_e(group_label)}</span></th>'
-        f'<td class="num">{_printed(row)}</td><td class="num">{_reproduced(row)}</td>'
+        f'<td class="num">{_printed(row)}{words}</td><td class="num">{_reproduced(row)}</td>'
         f'<td class="num">{_base(row["base_n_published"])}</td>'
         f'<td class="num">{_base(row["base_n_reproduced"])}</td>'
         f'<td>{verdict}</td><td class="where">{where}</td></tr>')
