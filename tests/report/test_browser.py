@@ -90,6 +90,12 @@ def test_searching_for_a_row_label_finds_its_row(browser, results):
     cells = shown[0].find_elements(By.TAG_NAME, "td")
     assert cells[0].text == "68" and cells[1].text.startswith("6")      # printed, reproduced
     assert "Match" in cells[4].text and "valid percent of" in cells[4].text
+    for query, found in (("Model B training", ["ta_3.b_training"]),
+                         ("figure 6.1 disabled 19%", ["f6_1.disabled"])):
+        box.clear()
+        box.send_keys(query)
+        assert [row.get_attribute("id") for row in browser.find_elements(
+            By.CSS_SELECTOR, "tr.value") if row.is_displayed()] == found, query
     box.clear()
     status = browser.find_element(By.ID, "f-status")
     status.find_element(By.CSS_SELECTOR, "option[value=mismatch]").click()

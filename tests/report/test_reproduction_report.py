@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from iro_stats.report.comparison import _reason
-from iro_stats.report.html import chapter, figure_svg
+from iro_stats.report.html import chapter, figure_svg, searchable
 from iro_stats.report.locate import key_lines
 
 
@@ -56,3 +56,8 @@ def test_a_figure_marks_the_printed_values_on_the_reproduced_bars():
     assert svg.count("<rect") == 3 and svg.count('class="printed"') == 2
     assert 'class="bar-unchecked"' in svg and 'class="bar-mismatch"' in svg
     assert "60.0 (printed 60)" in svg and "12.0 (printed 13)" in svg
+
+
+def test_the_finder_splits_words_as_a_reader_types_them():
+    assert searchable("t3_2.meet_child Table 3.2 (19%) Model B: over 90%.") == (
+        "t3 2 meet child table 3.2 19 model b over 90")

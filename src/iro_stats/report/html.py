@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import platform
+import re
 import subprocess
 from importlib import metadata, resources
 from pathlib import Path
@@ -84,6 +85,13 @@ def chapter(section: str) -> str:
 def _e(value) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value))
                        else str(value))
+
+
+def searchable(text: str) -> str:
+    """A row's text as the finder matches it: lower case, words split at anything but a letter,
+    a digit or a decimal point (``t3_2.meet_child`` -> ``t3 2 meet child``, ``3.2`` kept); the
+    finder's script splits a query the same way and matches each word at a word's start."""
+    return " ".join(re.sub(r"(?<!\d)\.|\.(?!\d)|[^\w.]|_", " ", text.lower()).split())
 
 
 def _slug(text: str) -> str:
@@ -204,7 +212,7 @@ def _row(row, places, links: _Links, group_label: str) -> str:
     return (
         f'<tr class="value {status}" id="{_e(row["id"])}" data-chapter="{_e(row["chapter"])}" '
         f'data-group="{_e(row["group"])}" data-status="{status}" '
-        f'data-search="{_e(search.lower())}">'
+        f'data-search="{_e(searchable(search))}">'
         f'<th scope="row"><span class="label">{_e(row["label"])}</span>'
         f'<span class="quote">“{_e(row["quote"])}”</span>'
         f'<a class="anchor" href="#{_e(row["id"])}" title="link to this value">{_e(row["id"])}</a>'

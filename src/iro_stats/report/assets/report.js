@@ -1,6 +1,6 @@
-// The reproduction report's finder: every word typed must occur in a value's row (its id,
-// source, title, label, quote, printed and reproduced numbers); the filters narrow by chapter,
-// group and status. Plain JavaScript, no network.
+// The reproduction report's finder: every word typed must start a word of a value's row (its
+// id, source, title, label, quote, printed and reproduced numbers; split as html.searchable
+// splits them); the filters narrow by chapter, group and status. Plain JavaScript, no network.
 (function () {
   const q = document.getElementById("q");
   const filters = ["chapter", "group", "status"].map((k) => [k, document.getElementById("f-" + k)]);
@@ -9,10 +9,12 @@
   const chapters = Array.from(document.querySelectorAll("section.chapter"));
   const found = document.getElementById("found");
   function apply() {
-    const words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    const words = q.value.toLowerCase()
+      .replace(/(?<!\d)\.|\.(?!\d)|[^\p{L}\p{N}.]|_/gu, " ").split(/\s+/).filter(Boolean);
     let shown = 0;
     for (const row of rows) {
-      const ok = words.every((w) => row.dataset.search.includes(w)) &&
+      const text = " " + row.dataset.search;
+      const ok = words.every((w) => text.includes(" " + w)) &&
         filters.every(([k, el]) => !el.value || row.dataset[k] === el.value);
       row.hidden = !ok;
       if (ok) shown += 1;
