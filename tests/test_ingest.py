@@ -334,7 +334,7 @@ def test_real_extracts_are_never_tracked():
 
 
 def test_the_example_mapping_is_valid(codebook):
-    from iro_stats.read.spss import load_mapping
+    from iro_stats.read.mapping import load_mapping
 
     mapping = load_mapping(ROOT / "data" / "mapping.example.yaml", codebook)
     assert set(mapping) == {"iro", "manager", "dcs"}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from iro_stats.common.atomic import atomic_path, write_csv, write_text
+from iro_stats.read.mapping import MappingError
 from iro_stats.read.spss import Extract, ExtractError, read_extract
 from iro_stats.read.validate import Report, validate
 from iro_stats.reference.loaders import missing_codes
@@ -35,7 +36,8 @@ def _empty(dataset: str, codebook: dict, la_codes: set[str]) -> pd.DataFrame:
 
 
 def ingest(paths: dict[str, str | None], codebook: dict, la_codes: set[str],
-           mapping: dict | None = None) -> tuple[dict[str, pd.DataFrame], list[Report]]:
+           mapping: dict | None = None, la_frame: pd.DataFrame | None = None
+           ) -> tuple[dict[str, pd.DataFrame], list[Report]]:
     """Read and validate the extracts in ``paths`` (dataset -> .sav path; optional datasets may
     be absent or None). Returns the validated frames and the validation reports."""
     unknown = sorted(set(paths) - set(DATASETS))
@@ -49,8 +51,8 @@ def ingest(paths: dict[str, str | None], codebook: dict, la_codes: set[str],
         if not paths.get(dataset):
             continue
         try:
-            extract = read_extract(paths[dataset], dataset, codebook, mapping)
-        except ExtractError as exc:
+            extract = read_extract(paths[dataset], dataset, codebook, mapping, la_frame)
+        except (ExtractError, MappingError) as exc:
             failures.append(str(exc))
             continue
         reports.append(validate(extract, codebook, la_codes))
@@ -61,6 +63,14 @@ def ingest(paths: dict[str, str | None], codebook: dict, la_codes: set[str],
     for dataset in DATASETS:
         frames.setdefault(dataset, _empty(dataset, codebook, la_codes))
     return frames, reports
+
+
+def excluded_rows(reports: list[Report]) -> pd.DataFrame:
+    """The rows the mapping excluded (``exclude``), for the ledger, with their reasons."""
+    return pd.DataFrame([{"dataset": r.extract.dataset, "row": row, "id": ident,
+                          "status": "excluded", "reason": reason}
+                         for r in reports for row, ident, reason in r.extract.excluded],
+                        columns=["dataset", "row", "id", "status", "reason"])
 
 
 def _with_labels(extract: Extract) -> pd.DataFrame:
@@ -112,25 +122,29 @@ def read_frames(indir: str | Path) -> dict[str, pd.DataFrame]:
 
 def check_file(path, dataset: str, codebook_path, la_frame_path, mapping_path=None) -> Report:
     """One extract read and validated against the codebook: its validation report."""
-    from iro_stats.read.spss import load_mapping
+    from iro_stats.read.mapping import load_mapping
     from iro_stats.reference.loaders import load_codebook, load_la_frame
 
     codebook = load_codebook(codebook_path)
-    extract = read_extract(path, dataset, codebook, load_mapping(mapping_path, codebook))
-    return validate(extract, codebook, set(load_la_frame(la_frame_path)["la_code"]))
+    la_frame = load_la_frame(la_frame_path)
+    extract = read_extract(path, dataset, codebook, load_mapping(mapping_path, codebook),
+                           la_frame)
+    return validate(extract, codebook, set(la_frame["la_code"]))
 
 
 def ingest_files(paths: dict[str, str], codebook_path, la_frame_path, mapping_path, outdir,
                  ledger_path, report_path) -> str:
     """Every extract of ``paths`` ingested (:func:`ingest`) and written (:func:`write`); returns
     the validation summaries and the ledger's count."""
-    from iro_stats.read.spss import load_mapping
+    from iro_stats.read.mapping import load_mapping
     from iro_stats.reference.loaders import load_codebook, load_la_frame
 
     codebook = load_codebook(codebook_path)
-    la_codes = set(load_la_frame(la_frame_path)["la_code"])
-    frames, reports = ingest(paths, codebook, la_codes, load_mapping(mapping_path, codebook))
+    la_frame = load_la_frame(la_frame_path)
+    frames, reports = ingest(paths, codebook, set(la_frame["la_code"]),
+                             load_mapping(mapping_path, codebook), la_frame)
     rows = ledger(frames, codebook, {r.extract.dataset for r in reports})
+    rows = pd.concat([rows, excluded_rows(reports)], ignore_index=True)
     write(frames, reports, outdir, rows, ledger_path, report_path)
     kept = int((rows["status"] == "kept").sum())
     return "\n".join([*(r.summary() for r in reports),

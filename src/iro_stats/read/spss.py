@@ -5,13 +5,8 @@
 are applied explicitly afterwards, never guessed by the reader. A mapping file renames the
 extract's variables to canonical names and recodes values; variables neither canonical nor mapped
 are dropped and listed. Problems raise :class:`ExtractError` naming the file and what to do.
-
-Mapping file (YAML), one section per dataset::
-
-    iro:
-      rename: {Q12_time: iro_time_in_la}          # extract name -> canonical name
-      recode:
-        iro_time_in_la: {9: -99, 1: 4, 4: 1}      # canonical name -> {extract code: codebook code}
+The mapping (rows excluded, names, the LA, recodes, routed sets) is applied by
+:func:`iro_stats.read.mapping.apply`; its format is ``data/mapping.example.yaml``.
 """
 
 from __future__ import annotations
@@ -20,10 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from iro_stats.common.errors import IroStatsError
-from iro_stats.reference.loaders import parse_yaml
 
 SAV_MAGIC = (b"$FL2", b"$FL3")
 
@@ -46,44 +39,8 @@ class Extract:
     value_labels: dict[str, dict] = field(default_factory=dict)
     missing_declared: dict[str, list] = field(default_factory=dict)
     string_vars: set[str] = field(default_factory=set)
-
-
-def load_mapping(path: str | Path | None, codebook: dict) -> dict:
-    """The mapping file, checked: known datasets and sections, canonical targets that exist."""
-    if path is None:
-        return {}
-    path = Path(path)
-    if not path.is_file():
-        raise ExtractError(f"{path}: mapping file not found")
-    try:
-        document = parse_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ExtractError(f"{path}: mapping is not valid YAML: {exc}") from None
-    if not isinstance(document, dict):
-        raise ExtractError(f"{path}: a mapping is a YAML mapping of dataset -> rename/recode")
-    problems = []
-    for dataset, section in document.items():
-        if dataset not in codebook["datasets"]:
-            problems.append(f"unknown dataset {dataset!r} (known: {', '.join(codebook['datasets'])})")
-            continue
-        known = {v["name"] for v in codebook["datasets"][dataset]["variables"]}
-        section = section or {}
-        for key in set(section) - {"rename", "recode"}:
-            problems.append(f"{dataset}: unknown section {key!r} (use rename, recode)")
-        for source, target in (section.get("rename") or {}).items():
-            if target not in known:
-                problems.append(f"{dataset}: rename {source} -> {target}: {target} is not a "
-                                f"variable of the codebook's {dataset} dataset")
-        for target, codes in (section.get("recode") or {}).items():
-            if target not in known:
-                problems.append(f"{dataset}: recode of {target}: not a variable of the codebook")
-            elif not isinstance(codes, dict) or not all(
-                    isinstance(k, (int, float)) and isinstance(v, (int, float))
-                    for k, v in codes.items()):
-                problems.append(f"{dataset}: recode of {target}: give numeric code -> code pairs")
-    if problems:
-        raise ExtractError(f"{path}: mapping problems:\n  " + "\n  ".join(problems))
-    return document
+    excluded: list[tuple[int, str, str]] = field(default_factory=list)   # (row, id, reason)
+    notes: list[str] = field(default_factory=list)
 
 
 def _read_sav(path: Path) -> tuple[pd.DataFrame, object]:
@@ -104,8 +61,11 @@ def _read_sav(path: Path) -> tuple[pd.DataFrame, object]:
 
 
 def read_extract(path: str | Path, dataset: str, codebook: dict,
-                 mapping: dict | None = None) -> Extract:
-    """Read ``path`` as the extract of ``dataset``, renamed and recoded as ``mapping`` says."""
+                 mapping: dict | None = None, la_frame: pd.DataFrame | None = None) -> Extract:
+    """Read ``path`` as the extract of ``dataset``, mapped as ``mapping`` says (the LA frame
+    ``la_frame`` resolves an authority given by name or another code)."""
+    from iro_stats.read.mapping import apply
+
     path = Path(path)
     frame, meta = _read_sav(path)
     if len(frame) == 0:
@@ -123,7 +83,8 @@ def read_extract(path: str | Path, dataset: str, codebook: dict,
     if clashes:
         raise ExtractError(f"{path}: the mapping gives more than one column the same name: "
                            f"{', '.join(clashes)}")
-    frame = frame.rename(columns=rename)
+    applied = apply(frame, section, str(path), codebook, dataset, la_frame)
+    frame = applied.frame
     keep = [c for c in frame.columns if c in known]
     unmapped = [c for c in frame.columns if c not in known]
     labels = {rename.get(k, k): v for k, v in (meta.variable_value_labels or {}).items()}
@@ -132,13 +93,10 @@ def read_extract(path: str | Path, dataset: str, codebook: dict,
     strings = {rename.get(k, k) for k, t in (meta.original_variable_types or {}).items()
                if str(t).startswith("A")}
     frame = frame[keep].copy()
-    recoded = {}
-    for var, codes in (section.get("recode") or {}).items():
-        if var in frame.columns:
-            old = frame[var]
-            frame[var] = old.replace({float(k): float(v) for k, v in codes.items()})
-            recoded[var] = int((~(old.eq(frame[var]) | old.isna())).sum())
-    return Extract(dataset, str(path), frame, rename, unmapped, recoded,
-                   dict(section.get("recode") or {}),
+    if len(frame) == 0:
+        raise ExtractError(f"{path}: the mapping's exclusions leave no rows")
+    return Extract(dataset, str(path), frame, rename, unmapped, applied.recoded,
+                   applied.recode_map,
                    {k: v for k, v in labels.items() if k in keep},
-                   {k: v for k, v in declared.items() if k in keep}, strings & set(keep))
+                   {k: v for k, v in declared.items() if k in keep}, strings & set(keep),
+                   applied.excluded, applied.notes)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from iro_stats.read.mapping import code_pairs
 from iro_stats.read.spss import Extract, ExtractError
 from iro_stats.reference.loaders import MissingCodes, missing_codes
 
@@ -79,6 +80,11 @@ class Report:
         lines.append(f"  missing values declared in the file for {declared} variables; "
                      f"the codebook's {self.missing.not_answered} (not answered) and "
                      f"{self.missing.routed_out} (routed out) are applied")
+        if e.excluded:
+            reasons = pd.Series([r for _, _, r in e.excluded]).value_counts()
+            lines.append("  rows excluded by the mapping: " + "; ".join(
+                f"{n} ({reason})" for reason, n in reasons.items()))
+        lines += [f"  {note}" for note in e.notes]
         if e.unmapped:
             lines.append(f"  dropped (not in the codebook, not mapped): {len(e.unmapped)}: "
                          + ", ".join(e.unmapped[:20]) + (" ..." if len(e.unmapped) > 20 else ""))
@@ -229,7 +235,7 @@ def _label_problems(extract: Extract, codebook: dict) -> list[Problem]:
         if var is None or var["kind"] not in ("categorical", "ordinal", "binary"):
             continue
         expected = _labels(codebook, var)
-        recode = {float(k): float(v) for k, v in extract.recode_map.get(name, {}).items()}
+        recode = code_pairs(extract.recode_map.get(name, {}))
         wrong = []
         for code, text in labels.items():
             code = recode.get(float(code), float(code))
@@ -292,6 +298,8 @@ def _missing_declaration_problems(extract: Extract, codebook: dict) -> list[Prob
                 declared |= {c for c in missing if item["lo"] <= c <= item["hi"]}
             else:
                 declared.add(float(item))
+        # a code the mapping's recode writes is the mapping's declaration
+        declared |= {float(v) for v in extract.recode_map.get(name, {}).values()}
         undeclared = sorted(present - declared)
         if undeclared:
             problems.append(Problem(name, "missing codes present but not declared as missing "
