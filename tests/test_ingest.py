@@ -338,3 +338,61 @@ def test_the_example_mapping_is_valid(codebook):
 
     mapping = load_mapping(ROOT / "data" / "mapping.example.yaml", codebook)
     assert set(mapping) == {"iro", "manager", "dcs"}
+
+
+# --------------------------------------------------------------------------- gaps that got through
+
+
+def test_a_count_outside_the_codebooks_range(extracts, tmp_path, capsys, codebook, la_frame):
+    frame = small_frame(codebook, la_frame, "iro")
+    frame.loc[4, "iro_caseload"] = 1e9
+    rewrite(extracts["iro"], frame, codebook, "iro")
+    err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
+    assert "iro_caseload: values outside the codebook's range 0-200" in err and "X004" in err
+
+
+def test_two_dcss_for_one_authority(extracts, tmp_path, capsys, codebook, la_frame):
+    frame = small_frame(codebook, la_frame, "dcs")
+    frame.loc[3, "la_code"] = frame.loc[1, "la_code"]
+    rewrite(extracts["dcs"], frame, codebook, "dcs")
+    err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
+    assert "more than one respondent for one LA" in err and "X001, X003" in err
+    assert "exclude the others in the mapping" in err
+
+
+def test_a_declared_missing_range_that_covers_valid_codes(extracts, tmp_path, capsys, codebook,
+                                                          la_frame):
+    frame = small_frame(codebook, la_frame, "iro")
+    pyreadstat.write_sav(frame, str(extracts["iro"]),
+                         missing_ranges={"iro_supportive": [{"lo": 4.0, "hi": 99.0}]})
+    err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
+    assert "iro_supportive: missing values declared in the .sav cover valid codes; values 4, 5" \
+        in err
+
+
+def test_a_variable_with_no_valid_answer(extracts, tmp_path, capsys, codebook, la_frame):
+    frame = small_frame(codebook, la_frame, "manager")
+    frame["mgr_location"] = -99.0
+    rewrite(extracts["manager"], frame, codebook, "manager")
+    err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
+    assert "mgr_location: no valid answer in any of the 6 rows" in err
+
+
+def test_rows_without_an_id_are_named_by_their_number(extracts, tmp_path, capsys, codebook,
+                                                      la_frame):
+    frame = small_frame(codebook, la_frame, "iro")
+    frame.loc[[1, 2], "iro_id"] = ["", "X000"]
+    frame.loc[1, "iro_supportive"] = 9.0
+    rewrite(extracts["iro"], frame, codebook, "iro")
+    err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
+    assert "blank respondent id" in err and "row 2" in err
+    assert "iro_supportive: codes not in" in err and "first: row 2" in err
+
+
+def test_an_unknown_authority_gets_the_la_advice(extracts, tmp_path, capsys, codebook, la_frame):
+    frame = small_frame(codebook, la_frame, "iro")
+    frame.loc[0, "la_code"] = "Bristol"
+    rewrite(extracts["iro"], frame, codebook, "iro")
+    err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
+    assert "LA codes not in the LA frame" in err and "by name, ONS or DfE code" in err
+    assert "Recode them" not in err

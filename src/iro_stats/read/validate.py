@@ -4,12 +4,15 @@ column schema cannot state (value labels that contradict the codebook, routing).
 Errors (the extract is not usable): a required variable absent, a variable of the wrong type
 (text where the codebook has codes, or the reverse), a code outside the labelled set and the
 codebook's missing codes (-99, -98: :func:`iro_stats.reference.loaders.missing_codes`), a
-non-integer or negative count, a value outside a continuous variable's range, a duplicate or blank
-respondent id, an LA code not in the LA frame, value labels that give a codebook label to a
-different code (a reversed or mislabelled scale).
+non-integer or negative count, a count or continuous value outside its codebook range, a duplicate
+or blank respondent id, an LA code not in the LA frame, two respondents for one LA where the survey
+has one per authority (``one_per_la``), value labels that give a codebook label to a different code
+(a reversed or mislabelled scale), missing values declared in the .sav over valid codes, a variable
+with no valid answer although some rows were asked. Rows are named by respondent id, or ``row N``
+where it is blank.
 Warnings (reported, the extract is used): routing (a routed-out question answered, a routed-in one
-left system-missing), missing codes present but not declared missing in the .sav, variables
-dropped because the codebook does not know them.
+left system-missing), missing codes present but not declared missing in the .sav (nor written by
+the mapping's recodes), variables dropped because the codebook does not know them.
 """
 
 from __future__ import annotations
@@ -142,7 +145,7 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
             elif kind == "count":
                 checks.append(pa.Check(lambda s: s.isin(missing) | ((s >= 0) & (s == s.round())),
                                        error=f"counts must be whole numbers >= 0 (or {shown})"))
-            else:
+            if kind in ("count", "continuous") and var.get("range"):
                 low, high = var["range"]
                 checks.append(pa.Check(lambda s, lo=low, hi=high: s.isin(missing) | s.between(lo, hi),
                                        error=f"values outside the codebook's range {low}-{high}"))
@@ -158,6 +161,10 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
                 allowed = sorted(la_codes) + ([] if dataset == "la_attributes" else [""])
                 checks.append(pa.Check(lambda s, ok=frozenset(allowed): s.isin(ok),
                                        error="LA codes not in the LA frame"))
+                if spec.get("one_per_la"):
+                    checks.append(pa.Check(lambda s: ~(s.duplicated(keep=False) & (s != "")),
+                                           error="more than one respondent for one LA (the "
+                                           "survey has one per authority)"))
             columns[name] = pa.Column(checks=checks, nullable=kind == "text",
                                       unique=kind == "id" or (kind == "la" and var["name"] == spec["id"]),
                                       required=True)
@@ -165,11 +172,14 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
 
 
 def _id_column(extract: Extract, codebook: dict) -> pd.Series:
+    """Each row's name in messages: its respondent id, or ``row N`` where the id is blank."""
     name = codebook["datasets"][extract.dataset]["id"]
     frame = extract.frame
-    if name in frame.columns:
-        return frame[name].astype(str)
-    return pd.Series([f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+    rows = pd.Series([f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+    if name not in frame.columns:
+        return rows
+    ids = frame[name].astype(str).str.strip()
+    return ids.where(frame[name].notna() & (ids != "") & (ids != "nan"), rows)
 
 
 def _schema_problems(extract: Extract, codebook: dict, la_codes: set[str]) -> list[Problem]:
@@ -213,13 +223,17 @@ def _isnan(value) -> bool:
 
 
 def _advice(check: str, not_answered: int) -> str:
+    if "LA codes" in check:
+        return ("Use the three-letter codes of data/reference/local_authorities_england_2012.csv,"
+                " or give the authority by name, ONS or DfE code in the mapping (la: variable, "
+                "by)")
+    if "one LA" in check:
+        return "Keep one response per authority (exclude the others in the mapping, with a reason)"
     if "codes not in" in check:
         return ("Recode them in the mapping file (recode), e.g. a survey's own missing code to "
                 f"{not_answered}")
     if "duplicate" in check:
         return "Remove the duplicate rows or fix the ids in the extract"
-    if "LA codes" in check:
-        return "Use the three-letter codes of data/reference/local_authorities_england_2012.csv"
     if "is text" in check or "is numeric" in check:
         return "Export the variable with the codebook's type, or map another variable to it"
     return ""
@@ -308,10 +322,56 @@ def _missing_declaration_problems(extract: Extract, codebook: dict) -> list[Prob
     return problems
 
 
+def _declared_valid_problems(extract: Extract, codebook: dict) -> list[Problem]:
+    """Missing values declared in the .sav that cover codes the codebook calls valid (SPSS
+    would drop those answers as missing)."""
+    problems = []
+    for var in codebook["datasets"][extract.dataset]["variables"]:
+        name = var["name"]
+        valid = _codes(codebook, var) - set(_missing(codebook))
+        if not valid or name not in extract.frame.columns:
+            continue
+        back = {v: k for k, v in code_pairs(extract.recode_map.get(name, {})).items()}
+        exported = {back.get(c, c) for c in valid}      # the valid codes as the export codes them
+        covered = set()
+        for item in extract.missing_declared.get(name) or []:
+            if isinstance(item, dict):
+                covered |= {c for c in exported if item["lo"] <= c <= item["hi"]}
+            elif float(item) in exported:
+                covered.add(float(item))
+        if covered:
+            problems.append(Problem(name, "missing values declared in the .sav cover valid codes",
+                                    sorted(covered), advice="Declare only the survey's missing "
+                                    "codes as missing in the export (SPSS would drop these "
+                                    "answers), or recode them in the mapping"))
+    return problems
+
+
+def _unanswered_problems(extract: Extract, codebook: dict) -> list[Problem]:
+    """Variables with no valid answer in any row although some rows were asked (not all routed
+    out): a mapping that names the wrong export variable, or a question the export left out."""
+    missing = set(_missing(codebook))
+    routed_out = float(missing_codes(codebook).routed_out)
+    problems = []
+    for var in codebook["datasets"][extract.dataset]["variables"]:
+        name = var["name"]
+        if var["kind"] not in NUMERIC_KINDS or name not in extract.frame.columns:
+            continue
+        column = extract.frame[name]
+        if len(column) and (column.isna() | column.isin(missing)).all() and not (
+                column == routed_out).all():
+            problems.append(Problem(name, f"no valid answer in any of the {len(column)} rows",
+                                    advice="Check which export variable the mapping renames to "
+                                    "it, and that the export includes the question"))
+    return problems
+
+
 def validate(extract: Extract, codebook: dict, la_codes: set[str]) -> Report:
     """Check ``extract`` against the codebook and the LA frame's codes."""
     errors = _schema_problems(extract, codebook, la_codes)
     errors += _label_problems(extract, codebook)
+    errors += _declared_valid_problems(extract, codebook)
+    errors += _unanswered_problems(extract, codebook)
     warnings = _routing_problems(extract, codebook)
     warnings += _missing_declaration_problems(extract, codebook)
     return Report(extract, errors, warnings, missing_codes(codebook))
