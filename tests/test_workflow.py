@@ -242,14 +242,15 @@ def test_real_spss_extracts_with_a_mapping_give_the_same_results(workflow_run, t
     workflow gets the same validated frames and LA-level results."""
     import pyreadstat
 
-    raw = tmp_path / "raw"
+    raw = tmp_path / "raw exports"       # a path with a space, and a compressed .zsav
     raw.mkdir()
     frame, _ = pyreadstat.read_sav(workflow_run / "synthetic" / "iro.sav", user_missing=True)
     names = {v: f"Q{i:03d}" for i, v in enumerate(frame.columns)}
     q = names["iro_supportive"]
     own = frame.rename(columns=names)
     own[q] = own[q].map(lambda v: 99.0 if v == -99 else (v if v < 0 else 6 - v))
-    pyreadstat.write_sav(own, raw / "iro_export.sav", missing_ranges={q: [99.0, -98.0]})
+    pyreadstat.write_sav(own, raw / "iro export.zsav", missing_ranges={q: [99.0, -98.0]},
+                         compress=True)
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("iro:\n  rename:\n" + "".join(f"    {n}: {v}\n" for v, n in names.items())
                        + "  recode:\n    iro_supportive: {1: 5, 2: 4, 4: 2, 5: 1, 99: -99}\n")
@@ -258,7 +259,7 @@ def test_real_spss_extracts_with_a_mapping_give_the_same_results(workflow_run, t
     config.write_text(
         f"results: {tmp_path / 'results'}\nfigures: {tmp_path / 'figures'}\nsource: spss\n"
         "spss:\n"
-        f"  iro: {raw / 'iro_export.sav'}\n  manager: {synthetic / 'manager.sav'}\n"
+        f"  iro: {raw / 'iro export.zsav'}\n  manager: {synthetic / 'manager.sav'}\n"
         f"  dcs: {synthetic / 'dcs.sav'}\n  cafcass_enquiry: {synthetic / 'cafcass_enquiry.sav'}\n"
         f"  cafcass_referral: {synthetic / 'cafcass_referral.sav'}\n"
         f"  la_attributes: {synthetic / 'la_attributes.sav'}\n  mapping: {mapping}\n")

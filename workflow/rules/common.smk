@@ -1,6 +1,7 @@
 # Shared definitions for the rules.
 
 import os
+import shlex
 import sys
 from pathlib import Path
 

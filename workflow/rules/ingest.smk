@@ -16,9 +16,12 @@ rule ingest:
         report=f"{RESULTS}/audit/validation.txt",
     params:
         python=PYTHON,
+        # quoted: a real extract's path may hold spaces
         extracts=lambda wildcards, input: " ".join(
-            f"--extract {d}={input[d]}" for d in INGEST_DATASETS if d in input.keys()),
-        mapping=lambda wildcards, input: f"--mapping {input.mapping}" if input.mapping else "",
+            f"--extract {shlex.quote(f'{d}={input[d]}')}" for d in INGEST_DATASETS
+            if d in input.keys()),
+        mapping=lambda wildcards, input: (f"--mapping {shlex.quote(input.mapping[0])}"
+                                          if input.mapping else ""),
         outdir=lambda wildcards, output: os.path.dirname(output.frames[0]),
     threads: 1
     resources:

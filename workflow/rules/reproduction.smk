@@ -12,6 +12,7 @@ rule reproduction:
         consistency=rules.published_catalogue.output.consistency,
         inconsistencies=REFERENCE["inconsistencies"],
         models_spec=config["models"],
+        mapping=mapping_input,
         units=UNITS,
         layouts=[*expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS), LAYOUTS["figures"]],
         notebooks=expand("notebooks/{notebook}.py", notebook=NOTEBOOK_INPUTS),
@@ -28,6 +29,8 @@ rule reproduction:
         seed=config["seed"],
         disclosure=DISCLOSURE_OPTIONS,
         figures=config["figures"],
+        mapping=lambda wildcards, input: (f"--mapping {shlex.quote(input.mapping[0])}"
+                                          if input.mapping else ""),
     threads: 1
     resources:
         mem_mb=1000,
@@ -43,5 +46,5 @@ rule reproduction:
         " --inconsistencies {input.inconsistencies} {params.disclosure}"
         " --models-spec {input.models_spec} --units {input.units} --figures {params.figures}"
         " --layouts {input.layouts} --notebooks {input.notebooks}"
-        " --figure-data {input.figure_data}"
+        " --figure-data {input.figure_data} {params.mapping}"
         " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"

@@ -15,6 +15,8 @@ def add_arguments(parser):
                         "layouts (the report links each value to the one that shows it)")
     parser.add_argument("--notebooks", nargs="+", required=True,
                         help="the notebooks' sources (the sections each one shows)")
+    parser.add_argument("--mapping", help="the mapping of real exports (its checksum goes into "
+                        "the provenance)")
     parser.add_argument("--figure-data", nargs="*", default=[],
                         help="the figures' CSVs (drawn with the printed values marked)")
 
@@ -27,5 +29,6 @@ def run(args):
         args.inconsistencies, threshold(args), {"source": args.source, "seed": args.seed},
         args.csv_out, args.html_out,
         {"layouts": args.layouts, "models": args.models_spec, "notebooks": args.notebooks,
-         "units": args.units, "figures": args.figures, "figure_data": args.figure_data})
+         "units": args.units, "figures": args.figures, "figure_data": args.figure_data,
+         "mapping": args.mapping})
     print(f"published vs reproduced: {counts}")

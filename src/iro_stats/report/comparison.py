@@ -179,7 +179,8 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     HTML report with the report's self-audit and the provenance of ``run`` (source, seed).
     Suppressed at ``threshold`` (None: no disclosure control). ``places``: the files the report
     links to (``layouts``, ``models``, ``notebooks``, ``units``, ``figures``: the figures folder,
-    ``figure_data``: their CSVs). Returns the count per status."""
+    ``figure_data``: their CSVs; ``mapping``: the real exports' mapping, if any). Returns the count
+    per status."""
     import os
 
     from iro_stats.common.atomic import write_csv, write_text
@@ -200,6 +201,8 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     write_csv(csv_out, table)
     inputs = {p.name: str(p) for p in sorted(Path(frames_dir).glob("*.parquet"))}
     inputs.update({"published.yaml": str(published_path), "specs": str(specs_path)})
+    if places.get("mapping"):
+        inputs["mapping"] = str(places["mapping"])
     here = Path(html_out).resolve().parent
     locator = Locator(published_path, specs_path, places["layouts"], places["models"],
                       places["notebooks"], os.path.relpath(Path(places["figures"]).resolve(), here))

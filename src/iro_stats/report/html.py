@@ -69,8 +69,18 @@ def provenance(config: dict, inputs: dict[str, str]) -> pd.DataFrame:
     except (OSError, subprocess.CalledProcessError):
         rows.append(("git commit", "unknown (not a git checkout)"))
     for name, path in sorted(inputs.items()):
-        rows.append((f"sha256 {name}", f"{sha256(path)}  {path}"))
+        rows.append((f"sha256 {name}", f"{sha256(path)}  {_shown_path(path)}"))
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _shown_path(path: str | Path) -> str:
+    """A path as the report may show it: relative to the project, or the file's name alone
+    (an analyst's extracts and mapping live outside it: no machine path in an output)."""
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return resolved.name
 
 
 def chapter(section: str) -> str:
