@@ -173,3 +173,42 @@ def test_excluded_rows_are_in_the_ledger_with_their_reason(original, codebook, l
         [7, "P1", "partial response"], [8, "T1", "test response"]]
     assert "rows excluded by the mapping: 1 (partial response); 1 (test response)" in summary
     assert "la_code from LA_name (by name)" in summary
+
+
+def test_a_drafted_mapping_maps_a_labelled_export(original, codebook, la_frame, tmp_path):
+    """Export variables named Q0, Q1 ... with the question text as label (numbered, as survey
+    tools write them), a reversed scale with its value labels, yes/no as 1/2, a routed checkbox
+    set, the LA by name and a completion flag: the draft, unedited, maps it back."""
+    from iro_stats.read.draft import draft
+
+    variables = {v["name"]: v for v in codebook["datasets"]["iro"]["variables"]}
+    names = _export(original, tmp_path / "export.sav", _checkboxes(codebook))
+    frame, _ = pyreadstat.read_sav(str(tmp_path / "export.sav"))
+    frame = frame[frame["Source"] != "test"].drop(columns="Source")
+    labels, value_labels = [], {}
+    back = {q: v for v, q in names.items()}
+    for column in frame.columns:
+        var = variables.get(back.get(column, ""))
+        labels.append(f"{column[1:]}. {var.get('question') or var['label']}" if var else column)
+        if var and var["name"].startswith("iro_review_"):
+            value_labels[column] = {6.0 - k: t for k, t in codebook["scales"]["frequency5"].items()}
+            value_labels[column][9.0] = "Don't know"
+        elif var and var["name"] == "iro_nonduties":
+            value_labels[column] = {1.0: "Yes", 2.0: "No"}
+    pyreadstat.write_sav(frame, str(tmp_path / "labelled.sav"), column_labels=labels,
+                         variable_value_labels=value_labels)
+    text, proposals = draft(tmp_path / "labelled.sav", "iro", codebook, la_frame)
+    assert "la: {variable: LA_name, by: name}" in text and 'where: "Finished == 0"' in text
+    assert "vars: [" + ", ".join(_checkboxes(codebook)) + "]" in text
+    assert "iro_review_child: {1: 5, 2: 4, 4: 2, 5: 1, 9: -99}" in text
+    assert "iro_nonduties: {2: 0}" in text
+    wrong = [(p.export, p.target) for p in proposals if p.target and back.get(p.export) != p.target]
+    assert not wrong
+    spec = tmp_path / "draft.yaml"
+    spec.write_text(text)
+    mapping = load_mapping(spec, codebook)
+    extract = read_extract(tmp_path / "labelled.sav", "iro", codebook, mapping, la_frame)
+    got = extract.frame.reset_index(drop=True)
+    # everything but the empty number box (the draft cannot know that blank means -99 there)
+    same = [c for c in original.columns if c != "iro_caseload"]
+    pd.testing.assert_frame_equal(got[same], original[same], check_dtype=False)

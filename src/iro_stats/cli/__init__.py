@@ -23,6 +23,8 @@ COMMANDS = {
     "reference la-frame": ("reference_la_frame", "validate the LA frame against Table A.1"),
     "synthetic": ("synthetic", "generate the synthetic .sav extracts calibrated to the published "
                   "values"),
+    "mapping draft": ("mapping_draft", "a first mapping of a real export to the codebook, each "
+                      "proposal scored, the doubtful ones marked REVIEW"),
     "validate": ("validate", "check an SPSS extract against the codebook before running anything "
                  "(exit 0 usable, 1 not)"),
     "ingest": ("ingest", "read and validate all extracts; write them as parquet with the ledger "

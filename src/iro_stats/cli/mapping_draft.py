@@ -1,0 +1,31 @@
+"""``iro-stats mapping draft``: a first mapping of a real export for the analyst to review."""
+
+from iro_stats.read.ingest import DATASETS
+
+
+def add_arguments(parser):
+    parser.add_argument("file", help="the exported .sav (or .zsav) file")
+    parser.add_argument("--survey", required=True, choices=list(DATASETS))
+    parser.add_argument("--out", help="write the draft here (default: print it)")
+    parser.add_argument("--codebook", default="data/reference/codebook.yaml")
+    parser.add_argument("--la-frame", default="data/reference/local_authorities_england_2012.csv")
+
+
+def run(args):
+    import sys
+    from pathlib import Path
+
+    from iro_stats.read.draft import draft
+    from iro_stats.reference.loaders import load_codebook, load_la_frame
+
+    text, proposals = draft(args.file, args.survey, load_codebook(args.codebook),
+                            load_la_frame(args.la_frame))
+    matched = [p for p in proposals if p.target]
+    review = [p for p in matched if p.review]
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    print(f"mapping draft: {len(matched)} of {len(proposals)} export variables matched, "
+          f"{len(review)} marked REVIEW, {len(proposals) - len(matched)} unmatched"
+          + (f"; written to {args.out}" if args.out else ""), file=sys.stderr)
