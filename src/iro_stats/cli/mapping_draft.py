@@ -1,14 +1,11 @@
 """``iro-stats mapping draft``: a first mapping of a real export for the analyst to review."""
 
-from iro_stats.read.ingest import DATASETS
+from iro_stats.cli.options import survey_file
 
 
 def add_arguments(parser):
-    parser.add_argument("file", help="the exported .sav (or .zsav) file")
-    parser.add_argument("--survey", required=True, choices=list(DATASETS))
+    survey_file(parser, "the exported .sav (or .zsav) file")
     parser.add_argument("--out", help="write the draft here (default: print it)")
-    parser.add_argument("--codebook", default="data/reference/codebook.yaml")
-    parser.add_argument("--la-frame", default="data/reference/local_authorities_england_2012.csv")
 
 
 def run(args):

@@ -1,14 +1,11 @@
 """``iro-stats validate``: one SPSS extract checked against the codebook (exit 0 usable, 1 not)."""
 
-from iro_stats.read.ingest import DATASETS
+from iro_stats.cli.options import survey_file
 
 
 def add_arguments(parser):
-    parser.add_argument("file", help="the .sav file")
-    parser.add_argument("--survey", required=True, choices=list(DATASETS))
+    survey_file(parser, "the .sav file")
     parser.add_argument("--mapping", help="YAML mapping of the extract's names and codes")
-    parser.add_argument("--codebook", default="data/reference/codebook.yaml")
-    parser.add_argument("--la-frame", default="data/reference/local_authorities_england_2012.csv")
 
 
 def run(args):

@@ -123,8 +123,12 @@ def _exact_mean(values: np.ndarray) -> Fraction | float:
 
 def measure(frame: pd.DataFrame | Columns, statistic: str, spec: dict) -> Measurement:
     """Compute one statistic on ``frame`` as ``spec`` says (see the module docstring). Pass a
-    :class:`Columns` to measure many values on one frame."""
+    :class:`Columns` to measure many values on one frame. A dataset with no rows (an optional
+    extract not supplied) measures nothing: :class:`SpecError`."""
     data = as_columns(frame)
+    if data.n == 0:
+        raise SpecError(f"{spec.get('dataset', 'the dataset')}: no rows (its extract was not "
+                        "supplied)")
     rows = slice(None)
     if spec.get("where"):
         rows = data.mask(spec["where"])

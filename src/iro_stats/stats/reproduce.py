@@ -12,11 +12,13 @@ number in words, shown but not judged), ``pending`` (no engine yet, with the rea
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 from fractions import Fraction
 
 import pandas as pd
 
+from iro_stats.reference.specs import SpecError
 from iro_stats.stats.measures import Columns, as_columns, measure
 from iro_stats.common.rounding import exact, prints_as
 
@@ -64,8 +66,19 @@ def reproduce(frames: dict[str, pd.DataFrame | Columns], resolved: dict[str, dic
             out["status"] = "pending" if row.id in pending else "not_computable"
             out["note"] = pending.get(row.id) or row.not_computable
         else:
-            m = measure(frames[spec["dataset"]], row.statistic, spec)
+            try:
+                m = measure(frames[spec["dataset"]], row.statistic, spec)
+            except SpecError as exc:   # e.g. an optional extract that was not supplied
+                out.update(status="not_computable", note=f"{exc} (were its answers "
+                           "supplied?)")
+                rows.append(out)
+                continue
             shown = m.value if isinstance(m.value, tuple) else float(m.value)
+            if not isinstance(shown, tuple) and math.isnan(shown):
+                out.update(status="not_computable", base_n_reproduced=m.base_n,
+                           note=f"no value: the statistic is undefined on its {m.base_n} rows")
+                rows.append(out)
+                continue
             out.update(reproduced=shown, base_n_reproduced=m.base_n, excluded_n=m.excluded,
                        outside_n=m.outside)
             ok = _matches(row, m)
