@@ -485,8 +485,11 @@ def test_optional_extracts_are_optional(workflow_run, tmp_path):
     result = _snakemake("--cores", "2", "--configfile", str(config), "--notemp")
     assert result.returncode == 0, result.stderr[-3000:]
     table = pd.read_csv(tmp_path / "results" / "published_vs_reproduced.csv")
+    default = pd.read_csv(workflow_run / "published_vs_reproduced.csv").set_index("id")
     cafcass = table["group"] == "cafcass"
     assert (table.loc[cafcass, "status"] == "not_computable").mean() > 0.5
-    assert table.loc[cafcass & (table["status"] == "not_computable"), "note"].str.contains(
-        "not supplied|were its answers supplied").all()
+    lost = (table["status"] == "not_computable") & table["id"].map(
+        default["status"] != "not_computable")         # computable with every extract
+    assert lost.sum() > 20
+    assert table.loc[lost, "note"].str.contains("not supplied|were its answers supplied").all()
     assert (table.loc[table["group"] == "iro", "status"] == "match").mean() > 0.8

@@ -76,7 +76,9 @@ def reproduce(frames: dict[str, pd.DataFrame | Columns], resolved: dict[str, dic
             shown = m.value if isinstance(m.value, tuple) else float(m.value)
             if not isinstance(shown, tuple) and math.isnan(shown):
                 out.update(status="not_computable", base_n_reproduced=m.base_n,
-                           note=f"no value: the statistic is undefined on its {m.base_n} rows")
+                           note="no valid answers in its base (were its answers supplied?)"
+                           if m.base_n == 0 else
+                           f"no value: the statistic is undefined on its {m.base_n} rows")
                 rows.append(out)
                 continue
             out.update(reproduced=shown, base_n_reproduced=m.base_n, excluded_n=m.excluded,
