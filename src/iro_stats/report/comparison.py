@@ -105,7 +105,7 @@ def _reason(row, status: str) -> str:
     rounds = f"{shown_exact} rounds to the printed {shown}" if status == "match" or _rounds(
         reproduced, printed, decimals) else f"{shown_exact} does not round to the printed {shown}"
     printed_base = _base_printed(row)
-    if printed_base and row["statistic"] in ("percent", "mean", "sd", "r", "p"):
+    if printed_base and pd.notna(base) and row["statistic"] in ("percent", "mean", "sd", "r", "p"):
         inside = int(row["base_n_min"]) <= base <= int(row["base_n_max"])
         rounds += (f"; base {int(base)} " + ("as printed" if printed_base == f"{int(base)}" else
                    f"{'within' if inside else 'outside'} the printed N={printed_base}"))
@@ -159,7 +159,8 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
         decimals = int(row["decimals"])
         rows.append({
             "id": row["id"], "source": row["source"], "group": row["group"],
-            "statistic": row["statistic"], "decimals": decimals, "label": row["label"], "quote": row["quote"],
+            "statistic": row["statistic"], "decimals": decimals, "label": row["label"],
+            "quote": row["quote"],
             "base_n_published": _base_printed(row),
             "base_n_reproduced": row["base_n_reproduced"],
             "published": (row["value"] if pd.notna(row["value"])

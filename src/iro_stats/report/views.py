@@ -98,7 +98,7 @@ def show_comparison(rows: pd.DataFrame):
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
     """The reproduction CSV's rows for reading: reproduced numbers at the printed precision
-    plus one digit (read off the printed value), bases as whole numbers."""
+    plus one digit (the printed precision is the CSV's decimals), bases as whole numbers."""
     from iro_stats.common.rounding import for_review
 
     out = table[list(COLUMNS)].copy().astype(object)
