@@ -493,3 +493,86 @@ def test_optional_extracts_are_optional(workflow_run, tmp_path):
     assert lost.sum() > 20
     assert table.loc[lost, "note"].str.contains("not supplied|were its answers supplied").all()
     assert (table.loc[table["group"] == "iro", "status"] == "match").mean() > 0.8
+
+
+def _export_like_a_survey_tool(sav: Path, out: Path, dataset: str, codebook, la_names) -> dict:
+    """A synthetic extract as an online survey tool exports it: Q-numbered names with the
+    question as label, the LA by name, yes/no as 1/2, agreement scales reversed (with their
+    value labels), checkboxes as 1 or blank, a partial response flagged ``Finished = 0``.
+    Returns export name -> codebook name."""
+    import pyreadstat
+
+    frame, _ = pyreadstat.read_sav(str(sav), user_missing=True)
+    variables = {v["name"]: v for v in codebook["datasets"][dataset]["variables"]}
+    names = {c: f"Q{i}" for i, c in enumerate(frame.columns) if c != "la_code"}
+    value_labels = {}
+    for name, var in variables.items():
+        if name not in frame or var.get("values") not in ("yes_no", "agreement5", "selected"):
+            continue
+        column, q = frame[name], names[name]
+        if var["values"] == "yes_no":
+            frame[name] = column.map({1.0: 1.0, 0.0: 2.0}).where(column >= 0, column)
+            value_labels[q] = {1.0: "Yes", 2.0: "No"}
+        elif var["values"] == "agreement5":
+            frame[name] = column.where(column < 0, 6 - column)
+            value_labels[q] = {6.0 - k: v for k, v in codebook["scales"]["agreement5"].items()}
+        else:
+            # ticked, or blank (not ticked, or not asked); a question skipped keeps its -99
+            frame[name] = column.where(column.isin([1.0, -99.0]))
+    labels = [f"{names[c][1:]}. {variables[c].get('question') or variables[c]['label']}"
+              if c in names else "Local authority" for c in frame.columns]
+    frame = frame.rename(columns={**names, "la_code": "LA"})
+    if "LA" in frame:
+        frame["LA"] = frame["LA"].map(lambda c: la_names.get(c, ""))
+    partial = frame.iloc[[0]].copy()
+    id_q = names.get(codebook["datasets"][dataset]["id"], "LA")
+    partial[id_q] = "PARTIAL-1"
+    frame["Finished"], partial["Finished"] = 1.0, 0.0
+    frame = pd.concat([frame, partial], ignore_index=True)
+    pyreadstat.write_sav(frame, str(out), column_labels=[*labels, "Finished"],
+                         variable_value_labels=value_labels)
+    return {q: c for c, q in names.items()}
+
+
+def test_survey_tool_exports_through_a_drafted_mapping_give_the_default_results(
+        workflow_run, codebook, la_frame, tmp_path):
+    """The path of an analyst with the real data: exports as a survey tool writes them, a
+    drafted mapping finished by configuration only (its REVIEW lines settled), the workflow on
+    source: spss; every value disclosure control shows is the synthetic default's."""
+    import yaml
+
+    from iro_stats.read.draft import draft
+
+    raw = tmp_path / "exports"
+    raw.mkdir()
+    la_names = dict(zip(la_frame["la_code"], la_frame["name"]))
+    mapping, paths = {}, {}
+    for dataset in ("iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral",
+                    "la_attributes"):
+        paths[dataset] = raw / f"{dataset} export.sav"
+        truth = _export_like_a_survey_tool(workflow_run / "synthetic" / f"{dataset}.sav",
+                                           paths[dataset], dataset, codebook, la_names)
+        text, proposals = draft(paths[dataset], dataset, codebook, la_frame)
+        section = yaml.safe_load(text)[dataset]
+        for p in proposals:            # the analyst settles what the draft marks REVIEW
+            if p.review:
+                section["rename"][p.export] = truth[p.export]
+        assert all(section["rename"].get(q, c) == c for q, c in truth.items()), dataset
+        mapping[dataset] = section
+    (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(mapping, sort_keys=False))
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({
+        "results": str(tmp_path / "results"), "figures": str(tmp_path / "figures"),
+        "source": "spss", "spss": {**{d: str(p) for d, p in paths.items()},
+                                   "mapping": str(tmp_path / "mapping.yaml")}}))
+    result = _snakemake(f"{tmp_path / 'results'}/published_vs_reproduced.csv", "--cores", "2",
+                        "--configfile", str(config))
+    assert result.returncode == 0, result.stderr[-3000:]
+    ledger = pd.read_csv(tmp_path / "results" / "ledger.csv", keep_default_na=False)
+    assert (ledger["status"] == "excluded").sum() == 6     # one partial response per export
+    real = pd.read_csv(tmp_path / "results" / "published_vs_reproduced.csv").set_index("id")
+    default = pd.read_csv(workflow_run / "published_vs_reproduced.csv").set_index("id")
+    shown = ~real["note"].fillna("").str.startswith("suppressed")
+    assert shown.sum() > 300
+    pd.testing.assert_series_equal(real.loc[shown, "reproduced"], default.loc[shown, "reproduced"])
+    pd.testing.assert_series_equal(real.loc[shown, "status"], default.loc[shown, "status"])

@@ -4,11 +4,13 @@ Each export variable is matched to the codebook by its label against our questio
 labels (:func:`_similarity`, 0-100; one codebook variable per export variable, best
 scores first); its value labels are matched against the codebook's scale to propose a recode (a
 reversed scale, yes/no as 1/2, "don't know" and the declared missing codes as -99); routed
-checkbox sets are proposed from the codebook's routing; the variable holding the authority is
+checkbox sets are proposed from the codebook's routing, and an unrouted checkbox left blank is
+"not ticked" (``null: 0``); the variable holding the authority is
 found by how many of its values the LA frame resolves (by name, ONS or DfE code); a completion
 flag (``Finished``) becomes an exclusion. Every proposal carries its score; those below
-``SURE`` are marked ``REVIEW``, and export variables below ``LEAST`` are left unmapped (the
-workflow drops and lists them).
+``SURE`` are marked ``REVIEW``, so is a match with a rival codebook variable within
+``AMBIGUOUS`` points, and export variables below ``LEAST`` are left unmapped (the workflow drops
+and lists them).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 SURE, LEAST = 90, 60
+AMBIGUOUS = 2      # a rival within this many points makes a match doubtful
 MISSING_WORDS = ("don't know", "dont know", "not sure", "prefer not", "no answer",
                  "not applicable", "n/a", "refused")
 FLAGS = ("finished", "complete", "completed")
@@ -70,12 +73,19 @@ def match_variables(labels: dict[str, str], variables: list[dict]) -> list[Propo
                        for t in texts if t)
             scores.append((float(best[0]), export, var["name"], f"label ~ {best[1]!r}"))
     scores.sort(key=lambda s: (-s[0], s[1], s[2]))
+    best: dict[str, list] = {}
+    for score, export, target, _ in scores:
+        best.setdefault(export, []).append((score, target))
     taken_export, taken_target, out = set(), set(), {}
     for score, export, target, why in scores:
         if export in taken_export or target in taken_target or score < LEAST:
             continue
         taken_export.add(export)
         taken_target.add(target)
+        rival = next((t for sc, t in best[export] if t != target and sc >= score - AMBIGUOUS),
+                     None)
+        if rival and why != "same name":   # two codebook variables fit about as well
+            score, why = min(score, SURE - 1), f"{why}; as close to {rival}"
         out[export] = Proposal(export, target, round(score, 1), why)
     return [out.get(e, Proposal(e, None, 0.0, "no codebook variable matches")) for e in labels]
 
@@ -126,6 +136,23 @@ def find_la(frame: pd.DataFrame, la_frame: pd.DataFrame) -> tuple[str, str, floa
     return best
 
 
+def _shown_codes(rule: str | None, variables: dict, codebook: dict
+                 ) -> tuple[str, tuple[float, ...]] | None:
+    """A routing rule on one gate (``iro_review_timely < 5``) as the gate's codes that show the
+    question; None for a rule on several variables or a gate without a scale."""
+    if not rule:
+        return None
+    names = {n for n in re.findall(r"[A-Za-z_]\w*", rule) if n in variables}
+    if len(names) != 1:
+        return None
+    gate = names.pop()
+    codes = sorted(_scale(codebook, variables[gate]))
+    if not codes:
+        return None
+    shown = pd.DataFrame({gate: codes}).eval(rule)
+    return gate, tuple(c for c, ok in zip(codes, shown) if ok)
+
+
 def draft(path: str | Path, dataset: str, codebook: dict, la_frame: pd.DataFrame
           ) -> tuple[str, list[Proposal]]:
     """The draft mapping of one export (YAML text with its scores as comments) and the
@@ -168,24 +195,28 @@ def draft(path: str | Path, dataset: str, codebook: dict, la_frame: pd.DataFrame
         if var and var["kind"] in ("categorical", "ordinal", "binary"):
             codes = propose_recode((meta.variable_value_labels or {}).get(p.export),
                                    declared.get(p.export), _scale(codebook, var))
+            if (var.get("values") == "selected" and not var.get("routing")
+                    and frame[p.export].isna().any()):
+                codes["null"] = 0.0      # a checkbox left blank is "not ticked"
             if codes:
                 recodes.append((p.target, codes))
     if recodes:
         lines.append("  recode:")
         for target, codes in recodes:
-            shown = ", ".join(f"{k:g}: {v:g}" for k, v in sorted(codes.items()))
+            shown = ", ".join(f"{k if k == 'null' else format(k, 'g')}: {v:g}"
+                              for k, v in sorted(codes.items(), key=lambda kv: str(kv[0])))
             lines.append(f"    {target}: {{{shown}}}   # from the value labels")
     routed = {}
     mapped = {p.target for p in proposals if p.target}
     for var in variables:
-        rule = var.get("routing") or ""
-        gate = re.fullmatch(r"\s*(\w+)\s*==\s*(-?\d+)\s*", rule)
-        if (var["name"] in mapped and var.get("values") == "selected" and gate
-                and gate.group(1) in mapped):
-            routed.setdefault((gate.group(1), gate.group(2)), []).append(var["name"])
+        shown = _shown_codes(var.get("routing"), by_name, codebook)
+        if var["name"] in mapped and var.get("values") == "selected" and shown:
+            gate, codes = shown
+            if gate in mapped:
+                routed.setdefault((gate, codes), []).append(var["name"])
     if routed:
         lines.append("  routed:   # checkbox sets asked only of some (from the codebook's routing)")
-        for (gate, code), names in routed.items():
-            lines.append(f"    - {{gate: {gate}, shown: [{code}], vars: [{', '.join(names)}], "
-                         "unticked: 0}")
+        for (gate, codes), names in routed.items():
+            lines.append(f"    - {{gate: {gate}, shown: [{', '.join(f'{c:g}' for c in codes)}], "
+                         f"vars: [{', '.join(names)}], unticked: 0}}")
     return "\n".join(lines) + "\n", proposals
