@@ -39,6 +39,13 @@ def _checkboxes(codebook) -> list[str]:
             if v.get("mrset") == "iro_nonduty_type"]
 
 
+def _mapping_text(names: dict[str, str], codebook) -> str:
+    """MAPPING with the export's renames and the checkbox set filled in."""
+    renames = "{" + ", ".join(f"{q}: {v}" for v, q in names.items()) + "}"
+    return MAPPING.replace("{RENAMES}", renames).replace(
+        "CHECKBOXES", ", ".join(_checkboxes(codebook)))
+
+
 @pytest.fixture
 def original(codebook, la_frame):
     frame = small_frame(codebook, la_frame, "iro", n=6, seed=3)
@@ -78,9 +85,7 @@ def test_an_export_mapped_by_configuration_gives_back_the_extract(original, code
                                                                    la_frame, tmp_path):
     names = _export(original, tmp_path / "export.sav", _checkboxes(codebook))
     spec = tmp_path / "mapping.yaml"
-    spec.write_text(MAPPING.replace("{RENAMES}", "{" + ", ".join(
-        f"{q}: {v}" for v, q in names.items()) + "}").replace(
-        "CHECKBOXES", ", ".join(_checkboxes(codebook))))
+    spec.write_text(_mapping_text(names, codebook))
     mapping = load_mapping(spec, codebook)
     extract = read_extract(tmp_path / "export.sav", "iro", codebook, mapping, la_frame)
     assert [(row, ident, reason) for row, ident, reason in extract.excluded] == [
@@ -155,9 +160,7 @@ def test_excluded_rows_are_in_the_ledger_with_their_reason(original, codebook, l
 
     names = _export(original, tmp_path / "iro.sav", _checkboxes(codebook))
     spec = tmp_path / "mapping.yaml"
-    spec.write_text(MAPPING.replace("{RENAMES}", "{" + ", ".join(
-        f"{q}: {v}" for v, q in names.items()) + "}").replace(
-        "CHECKBOXES", ", ".join(_checkboxes(codebook))))
+    spec.write_text(_mapping_text(names, codebook))
     paths = {"iro": str(tmp_path / "iro.sav")}
     for dataset in ("manager", "dcs"):
         paths[dataset] = str(tmp_path / f"{dataset}.sav")
