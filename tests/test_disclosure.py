@@ -66,3 +66,46 @@ def test_enabled_for_real_data_and_on_request():
     assert not enabled({"source": "synthetic"})
     assert enabled({"source": "synthetic", "disclosure": {"apply": "always"}})
     assert enabled({"source": "spss", "disclosure": {"apply": "real"}})
+
+
+# --------------------------------------------------------------------------- the audit
+
+
+def _distribution(**columns):
+    base = {"row": ["a", "b", "c"], "column": ["v"] * 3, "statistic": ["percent"] * 3,
+            "count": [10.0, 12.0, 8.0], "base_n": [30.0] * 3, "additive": [True] * 3,
+            "suppression": [""] * 3}
+    return pd.DataFrame({**base, **columns})
+
+
+def test_the_audit_finds_what_suppression_missed():
+    from iro_stats.stats.disclosure_audit import audit_cells, audit_values
+
+    assert audit_cells(_distribution(), "t.csv", 5) == []
+    shown_small = audit_cells(_distribution(count=[10.0, 17.0, 3.0]), "t.csv", 5)
+    assert shown_small == [("t.csv", "c", "v", "count", 3.0)]
+    one_hidden = _distribution(count=[10.0, 17.0, None], suppression=["", "", "primary"])
+    assert audit_cells(one_hidden, "t.csv", 5) == [
+        ("t.csv", "c", "v", "derivable: the base minus the distribution's shown cells", None)]
+    two_hidden = _distribution(count=[10.0, None, None], suppression=["", "secondary", "primary"])
+    assert audit_cells(two_hidden, "t.csv", 5) == []
+    alone = _distribution(additive=[False] * 3, count=[10.0, 27.0, 8.0])
+    assert audit_cells(alone, "t.csv", 5) == [("t.csv", "b", "v", "complement", 3.0)]
+    values = pd.DataFrame({"id": ["x.a", "x.b", "x.c"], "statistic": ["percent", "count", "mean"],
+                           "reproduced": [10.0, 40.0, 3.2], "base_n_reproduced": [30, 41, 4],
+                           "note": ["", "", ""]})
+    assert audit_values(values, "p.csv", 5) == [("p.csv", "x.a", "reproduced", "count", 3),
+                                                ("p.csv", "x.b", "reproduced", "complement", 1.0),
+                                                ("p.csv", "x.c", "reproduced", "small base", 4)]
+
+
+def test_the_audit_fails_the_command_naming_the_cell(tmp_path, capsys):
+    from iro_stats.cli import main
+
+    (tmp_path / "tables").mkdir()
+    _distribution(count=[10.0, 17.0, 3.0]).to_csv(tmp_path / "tables" / "t9_9.csv", index=False)
+    out = tmp_path / "audit.txt"
+    assert main(["disclosure-audit", "--results", str(tmp_path), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "tables/t9_9.csv: row c, v: count (3)" in err and "Traceback" not in err
+    assert not out.exists()

@@ -85,6 +85,9 @@ def notebook_inputs(wildcards):
 
 
 # Disclosure control options passed to the rules that write statistics (src/iro_stats/stats/disclosure.py).
+# Whether disclosure control applies (as src/iro_stats/stats/disclosure.py:enabled decides):
+# then the run ends with the disclosure audit.
+DISCLOSURE_ON = config["source"] == "spss" or config.get("disclosure", {}).get("apply") == "always"
 DISCLOSURE_OPTIONS = (
     f"--source {config['source']}"
     f" --disclosure-threshold {config.get('disclosure', {}).get('threshold', 5)}"

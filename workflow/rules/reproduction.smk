@@ -48,3 +48,29 @@ rule reproduction:
         " --layouts {input.layouts} --notebooks {input.notebooks}"
         " --figure-data {input.figure_data} {params.mapping}"
         " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"
+
+
+rule disclosure_audit:
+    """With disclosure control on: every published statistics file scanned for a count below the
+    threshold that is shown or derivable; the run fails naming the cells."""
+    input:
+        comparison=rules.reproduction.output.csv,
+        tables=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
+        figures=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
+        la=rules.la_dataset.output,
+        code=code("disclosure_audit"),
+    output:
+        f"{RESULTS}/audit/disclosure.txt",
+    params:
+        python=PYTHON,
+        threshold=config.get("disclosure", {}).get("threshold", 5),
+        results=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    log:
+        f"{RESULTS}/logs/disclosure_audit.log",
+    shell:
+        "{params.python} -m iro_stats disclosure-audit --results {params.results}"
+        " --disclosure-threshold {params.threshold} --out {output} > {log} 2>&1"

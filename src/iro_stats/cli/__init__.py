@@ -23,6 +23,8 @@ COMMANDS = {
     "reference la-frame": ("reference_la_frame", "validate the LA frame against Table A.1"),
     "synthetic": ("synthetic", "generate the synthetic .sav extracts calibrated to the published "
                   "values"),
+    "disclosure-audit": ("disclosure_audit", "scan a run's published files for a count below the "
+                         "disclosure threshold that is shown or derivable (exit 1 naming them)"),
     "mapping draft": ("mapping_draft", "a first mapping of a real export to the codebook, each "
                       "proposal scored, the doubtful ones marked REVIEW"),
     "validate": ("validate", "check an SPSS extract against the codebook before running anything "

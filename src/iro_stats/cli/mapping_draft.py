@@ -1,10 +1,11 @@
 """``iro-stats mapping draft``: a first mapping of a real export for the analyst to review."""
 
 from iro_stats.cli.options import survey_file
+from iro_stats.read.ingest import DATASETS
 
 
 def add_arguments(parser):
-    survey_file(parser, "the exported .sav (or .zsav) file")
+    survey_file(parser, "the exported .sav (or .zsav) file", DATASETS)
     parser.add_argument("--out", help="write the draft here (default: print it)")
 
 

@@ -23,12 +23,10 @@ def pairs(items: list[str] | None, option: str, number: bool = False) -> dict[st
     return out
 
 
-def survey_file(parser: argparse.ArgumentParser, help_text: str) -> None:
-    """The arguments of a command on one survey export: the file, its survey, the codebook and
-    the LA frame."""
-    from iro_stats.read.ingest import DATASETS
-
+def survey_file(parser: argparse.ArgumentParser, help_text: str, surveys) -> None:
+    """The arguments of a command on one survey export: the file, its survey (one of
+    ``surveys``), the codebook and the LA frame."""
     parser.add_argument("file", help=help_text)
-    parser.add_argument("--survey", required=True, choices=list(DATASETS))
+    parser.add_argument("--survey", required=True, choices=list(surveys))
     parser.add_argument("--codebook", default="data/reference/codebook.yaml")
     parser.add_argument("--la-frame", default="data/reference/local_authorities_england_2012.csv")

@@ -1,10 +1,11 @@
 """``iro-stats validate``: one SPSS extract checked against the codebook (exit 0 usable, 1 not)."""
 
 from iro_stats.cli.options import survey_file
+from iro_stats.read.ingest import DATASETS
 
 
 def add_arguments(parser):
-    survey_file(parser, "the .sav file")
+    survey_file(parser, "the .sav file", DATASETS)
     parser.add_argument("--mapping", help="YAML mapping of the extract's names and codes")
 
 
