@@ -49,8 +49,8 @@ def _judge(count, base, stands_alone: bool, threshold: int) -> tuple[str, float]
 
 def audit_cells(cells: pd.DataFrame, name: str, threshold: int) -> list[tuple]:
     """Findings in one file of cells (``count, base_n, statistic, additive, suppression``)."""
-    hidden = cells["suppression"].fillna("").astype(str) != "" if "suppression" in cells else (
-        pd.Series(False, index=cells.index))
+    marks = cells["suppression"] if "suppression" in cells else pd.Series("", index=cells.index)
+    hidden = marks.astype(object).fillna("").astype(str) != ""
     additive = cells["additive"].astype(str) == "True"
     found = []
     for i, cell in cells[~hidden].iterrows():
