@@ -3,7 +3,6 @@
 import os
 import shlex
 import sys
-from pathlib import Path
 
 import yaml
 
@@ -112,12 +111,12 @@ def in_report(paths, ids, kind, names):
 
 def titles(published, layouts):
     """id -> (source, title) of every table and figure: its published block's, or its layout's
-    own (the in-text statistics), for the Snakemake report's labels."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    own (the in-text statistics), for the Snakemake report's labels. ``layouts``: the parsed
+    layout files."""
     with open(published, encoding="utf-8") as handle:
-        blocks = {b["id"]: (b["source"], b["title"]) for b in yaml.load(handle, loader)["blocks"]}
-    for path in [*Path(layouts["tables"]).glob("*.yaml"), Path(layouts["figures"])]:
-        document = yaml.load(path.read_text(encoding="utf-8"), loader)
+        blocks = {b["id"]: (b["source"], b["title"]) for b in
+                  yaml.load(handle, getattr(yaml, "CSafeLoader", yaml.SafeLoader))["blocks"]}
+    for document in layouts:
         for section in ("tables", "figures"):
             for lid, layout in (document.get(section) or {}).items():
                 if (layout or {}).get("title"):

@@ -8,16 +8,19 @@ import yaml
 
 # Table layout files (specs/tables/<part>.yaml) -> the table ids each one defines, in the report's
 # order (executive summary, chapters, appendices), which is the workbook's order of sheets.
-TABLE_PARTS = {
-    path.stem: list(yaml.safe_load(path.read_text(encoding="utf-8"))["tables"])
-    for path in sorted(Path(LAYOUTS["tables"]).glob("*.yaml"), key=lambda p: (
-        0 if p.stem == "executive_summary" else 2 if p.stem.startswith("appendix") else 1, p.stem))
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Every layout file, parsed once: table parts in the report's order, then the figures.
+LAYOUT_FILES = {
+    path: yaml.load(path.read_text(encoding="utf-8"), _LOADER)
+    for path in [*sorted(Path(LAYOUTS["tables"]).glob("*.yaml"), key=lambda p: (
+        0 if p.stem == "executive_summary" else 2 if p.stem.startswith("appendix") else 1,
+        p.stem)), Path(LAYOUTS["figures"])]
 }
+TABLE_PARTS = {path.stem: list(document["tables"]) for path, document in LAYOUT_FILES.items()
+               if "tables" in document}
 TABLE_IDS = [table for tables in TABLE_PARTS.values() for table in tables]
-FIGURE_IDS = list(yaml.safe_load(open(LAYOUTS["figures"], encoding="utf-8"))["figures"])
-
-
-TITLES = titles(REFERENCE["published"], LAYOUTS)
+FIGURE_IDS = list(LAYOUT_FILES[Path(LAYOUTS["figures"])]["figures"])
+TITLES = titles(REFERENCE["published"], LAYOUT_FILES.values())
 UNITS = LAYOUTS["units"]
 FIGURES = config["figures"]
 

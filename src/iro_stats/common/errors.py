@@ -10,3 +10,7 @@ class IroStatsError(Exception):
 
 class ReferenceDataError(IroStatsError):
     """The reference files (published values, codebook, LA frame) are malformed or inconsistent."""
+
+
+class ExtractError(IroStatsError):
+    """An extract, mapping or source configuration that cannot be used."""

@@ -157,9 +157,9 @@ def draft(path: str | Path, dataset: str, codebook: dict, la_frame: pd.DataFrame
           ) -> tuple[str, list[Proposal]]:
     """The draft mapping of one export (YAML text with its scores as comments) and the
     proposals."""
-    from iro_stats.read.spss import _read_sav
+    from iro_stats.read.spss import read_sav
 
-    frame, meta = _read_sav(Path(path))
+    frame, meta = read_sav(Path(path))
     variables = codebook["datasets"][dataset]["variables"]
     by_name = {v["name"]: v for v in variables}
     labels = dict(zip(meta.column_names, meta.column_labels or [None] * len(meta.column_names)))

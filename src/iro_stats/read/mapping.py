@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from iro_stats.common.errors import IroStatsError
+from iro_stats.common.errors import ExtractError
 from iro_stats.reference.loaders import missing_codes, parse_yaml, schema_errors
 
 CONDITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$")
@@ -39,7 +39,7 @@ LA_NOISE = {"council", "borough", "city", "county", "metropolitan", "district", 
             "corporation", "of", "the", "mbc", "cc", "lbc"}
 
 
-class MappingError(IroStatsError):
+class MappingError(ExtractError):
     """A mapping that cannot be applied to its export."""
 
 

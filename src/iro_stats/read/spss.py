@@ -16,13 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from iro_stats.common.errors import IroStatsError
+from iro_stats.common.errors import ExtractError
 
 SAV_MAGIC = (b"$FL2", b"$FL3")
-
-
-class ExtractError(IroStatsError):
-    """An extract, mapping or source configuration that cannot be used."""
 
 
 @dataclass
@@ -43,7 +39,7 @@ class Extract:
     notes: list[str] = field(default_factory=list)
 
 
-def _read_sav(path: Path) -> tuple[pd.DataFrame, object]:
+def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
     import pyreadstat
 
     if not path.is_file():
@@ -67,7 +63,7 @@ def read_extract(path: str | Path, dataset: str, codebook: dict,
     from iro_stats.read.mapping import apply
 
     path = Path(path)
-    frame, meta = _read_sav(path)
+    frame, meta = read_sav(path)
     if len(frame) == 0:
         raise ExtractError(f"{path}: the extract has no rows")
     section = (mapping or {}).get(dataset) or {}

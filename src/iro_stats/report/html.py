@@ -164,7 +164,7 @@ def figure_svg(cells: pd.DataFrame, statuses: dict[str, str]) -> str:
     values = shown["value"].astype(float)
     printed = pd.to_numeric(shown["published_value"], errors="coerce")
     percent = (shown["statistic"] == "percent").all()
-    top = 100.0 if percent else max(float(values.max()), float(printed.max() or 0)) * 1.1 or 1
+    top = 100.0 if percent else (max(values.max(), printed.fillna(0).max()) * 1.1 or 1.0)
     several = shown["column_label"].nunique() > 1
     label_w, bar_w, row_h = 300, 360, 20
     height = row_h * len(shown) + 8

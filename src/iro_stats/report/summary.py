@@ -19,15 +19,16 @@ def terminal_summary(results: str | Path, source: str) -> str:
     own = sum(row["status"] == "mismatch" and row["note"].startswith("report inconsistency")
               for row in rows)
     other = status["mismatch"] - own
+    whose = (f"all {own} are" if own == status["mismatch"]
+             else f"{own} {'is' if own == 1 else 'are'}")
+    rest = f", {other} need explaining" if other else ""
     data = ("synthetic extracts (a match shows the pipeline's path, not the report's truth)"
             if source == "synthetic" else "the survey exports")
     lines = [
         f"iro-stats: {len(rows)} published values compared, on {data}:",
-        f"  {status['match']} match, {status['mismatch']} do not ("
-        + (f"all {own} are" if own == status["mismatch"] else f"{own} {'is' if own == 1 else 'are'}")
-        + " the report's own "
-        "inconsistencies" + (f", {other} need explaining" if other else "") + "), "
-        f"{status['not_computable']} cannot be computed from any extract.",
+        f"  {status['match']} match, {status['mismatch']} do not ({whose} the report's own "
+        f"inconsistencies{rest}), {status['not_computable']} cannot be computed from any "
+        "extract.",
         f"  Open first: {Path(results) / 'reproduction_report.html'}"
         f" (then {Path(results) / 'notebooks' / 'overview.html'})",
     ]
