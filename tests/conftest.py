@@ -149,11 +149,25 @@ if os.environ.get("IRO_STATS_TRACE"):
 '''
 
 
+def _other_blas_kernel() -> dict[str, str]:
+    """On an x86-64 machine with AVX2, OpenBLAS forced to its Haswell kernels, which differ from
+    the default ones of most CI machines (AVX-512): the workflow run then checks, against the
+    same recorded checksums as the tests' in-process generation, that no result depends on the
+    CPU's BLAS kernels (found once: the data changed between an Intel and an AMD machine)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return {}
+    return {"OPENBLAS_CORETYPE": "Haswell"} if re.search(r"^flags.* avx2 ", flags, re.M) else {}
+
+
 def scratch_snakemake(project: Path, *args: str,
                       trace: Path | None = None) -> subprocess.CompletedProcess:
     """Snakemake run in a scratch copy (its own ``src`` and the tracer first on the path,
-    tracing into ``trace`` if given); it must succeed."""
-    env = dict(os.environ, PYTHONPATH=f"{project / 'src'}{os.pathsep}{project / '.tracer'}")
+    tracing into ``trace`` if given; OpenBLAS on other kernels than the tests' own process);
+    it must succeed."""
+    env = dict(os.environ, PYTHONPATH=f"{project / 'src'}{os.pathsep}{project / '.tracer'}",
+               **_other_blas_kernel())
     if trace:
         env["IRO_STATS_TRACE"] = str(trace)
     done = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=project, env=env,

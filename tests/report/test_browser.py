@@ -84,24 +84,21 @@ def test_searching_for_a_row_label_finds_its_row(browser, results):
     _open(browser, results / "reproduction_report.html")
     box = browser.find_element(By.ID, "q")
     box.send_keys("Table 3.2 meet with the child")
-    shown = [row for row in browser.find_elements(By.CSS_SELECTOR, "tr.value")
-             if row.is_displayed()]
-    assert [row.get_attribute("id") for row in shown] == ["t3_2.meet_child"]
-    cells = shown[0].find_elements(By.TAG_NAME, "td")
+    assert _shown_rows(browser) == ["t3_2.meet_child"]
+    cells = browser.find_element(By.ID, "t3_2.meet_child").find_elements(By.TAG_NAME, "td")
     assert cells[0].text == "68" and cells[1].text.startswith("6")      # printed, reproduced
     assert "Match" in cells[4].text and "valid percent of" in cells[4].text
     for query, found in (("Model B training", ["ta_3.b_training"]),
                          ("figure 6.1 disabled 19%", ["f6_1.disabled"])):
         box.clear()
         box.send_keys(query)
-        assert [row.get_attribute("id") for row in browser.find_elements(
-            By.CSS_SELECTOR, "tr.value") if row.is_displayed()] == found, query
+        assert _shown_rows(browser) == found, query
     box.clear()
     status = browser.find_element(By.ID, "f-status")
     status.find_element(By.CSS_SELECTOR, "option[value=mismatch]").click()
-    shown = [row for row in browser.find_elements(By.CSS_SELECTOR, "tr.value")
-             if row.is_displayed()]
-    assert shown and all("mismatch" in row.get_attribute("class") for row in shown)
+    shown = _shown_rows(browser)
+    assert shown and all("mismatch" in browser.find_element(By.ID, row).get_attribute("class")
+                         for row in shown)
 
 
 def test_a_values_anchor_scrolls_to_it(browser, results):
@@ -116,23 +113,30 @@ def test_a_values_anchor_scrolls_to_it(browser, results):
 
 
 def _local_links(browser) -> list[tuple[str, str]]:
-    from selenium.webdriver.common.by import By
+    """(href, text) of every link, read in one script (not one driver call per link)."""
+    return [tuple(pair) for pair in browser.execute_script(
+        "return Array.from(document.querySelectorAll('a[href]'), a => [a.href, a.innerText])")]
 
-    return [(a.get_attribute("href"), a.text) for a in browser.find_elements(By.TAG_NAME, "a")
-            if a.get_attribute("href")]
+
+def _shown_rows(browser) -> list[str]:
+    """The ids of the value rows the page shows (one script, not one driver call per row)."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('tr.value'))"
+        ".filter(r => r.offsetParent !== null).map(r => r.id)")
 
 
 def _check_links(browser, page: Path) -> int:
     """Every link of the page resolves: a file that exists, and its fragment an id in it."""
-    checked = 0
+    checked, ids = 0, {}
     for href, text in _local_links(browser):
         url = urlparse(href)
         assert url.scheme == "file", (href, text)    # nothing from the network
         target = Path(unquote(url.path))
         assert target.exists(), (page.name, text, target)
         if url.fragment and target.suffix == ".html":
-            ids = set(re.findall(r'id="([^"]+)"', target.read_text(encoding="utf-8")))
-            assert unquote(url.fragment) in ids, (page.name, href)
+            if target not in ids:
+                ids[target] = set(re.findall(r'id="([^"]+)"', target.read_text(encoding="utf-8")))
+            assert unquote(url.fragment) in ids[target], (page.name, href)
         checked += 1
     return checked
 

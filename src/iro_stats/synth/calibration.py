@@ -34,6 +34,20 @@ R2_MARGIN = 0.0001           # a calibrated R2 (exact or linearised) stays this 
 T_DROP = (0.5, 0.25, 0.1)    # targets for |t| of dropped predictors' full-model coefficients
 MAX_CANDIDATES = 400         # in-sample count vectors of the outcome screened per model
 CONFLICT_COLUMNS = ["model", "constraint", "conflict"]
+SETTLED_DIGITS = 10          # significant digits every search decision is taken on (settled)
+
+
+def settled(x):
+    """``x`` rounded to ``SETTLED_DIGITS`` significant digits. Every comparison, argmin and
+    solver input of the searches goes through it: a sum that the machine's BLAS kernels (which
+    differ from CPU to CPU) compute with a different last bit then gives the same decision, and
+    values equal in exact arithmetic compare equal, so the same seed gives the same data on
+    every machine."""
+    x = np.asarray(x, dtype=float)
+    magnitude = np.floor(np.log10(np.where((x == 0) | ~np.isfinite(x), 1.0, np.abs(x))))
+    scale = 10.0 ** (SETTLED_DIGITS - 1 - magnitude)
+    out = np.where(np.isfinite(x), np.round(x * scale) / scale, x)
+    return float(out) if out.ndim == 0 else out
 
 
 class CalibrationConflict(IroStatsError):
@@ -277,9 +291,9 @@ def spread(target: Target, counts: np.ndarray, values: np.ndarray, current: np.n
         ok[np.tril_indices(n)] = False
         i, j = np.nonzero(ok)
         delta = (diff[i, j] * (A[:, i] - A[:, j])) / unit[:, None]
-        score = ((ratio[:, None] + delta) ** 2).sum(axis=0)
+        score = settled(((ratio[:, None] + delta) ** 2).sum(axis=0))
         best = int(score.argmin()) if len(score) else -1
-        if best < 0 or score[best] >= (ratio ** 2).sum() - 1e-12:
+        if best < 0 or score[best] >= settled((ratio ** 2).sum()) - 1e-12:
             break
         y[i[best]], y[j[best]] = y[j[best]], y[i[best]]
     return y

@@ -58,6 +58,7 @@ from iro_stats.synth.calibration import (
     cell_counts,
     cells,
     correlations,
+    settled,
     published_target,
     rearranged,
     spread_until_verified,
@@ -159,7 +160,7 @@ def _lattice(target: Target, values: np.ndarray, in_counts: np.ndarray):
     M = beta_map(X, s_y, of="sums")
     offset = -M @ (n * X.mean(axis=0) * mean)
     low, high = np.array([rearranged(x, y_sorted) for x in X.T]).T
-    return M, offset, low, high
+    return settled(M), settled(offset), low, high
 
 
 def _box_rows(target: Target, values: np.ndarray, in_counts: np.ndarray, linear: np.ndarray):
@@ -183,8 +184,8 @@ def _box_rows(target: Target, values: np.ndarray, in_counts: np.ndarray, linear:
         low.append(lo - base)
         high.append(hi - base)
     width = coef.shape[1]
-    return (np.array(rows).reshape(len(rows), width) / BETA_TOL, np.array(low) / BETA_TOL,
-            np.array(high) / BETA_TOL)
+    return (settled(np.array(rows).reshape(len(rows), width) / BETA_TOL),
+            settled(np.array(low) / BETA_TOL), settled(np.array(high) / BETA_TOL))
 
 
 def _integer_sums(target: Target, values: np.ndarray, in_counts: np.ndarray,
@@ -200,13 +201,14 @@ def _integer_sums(target: Target, values: np.ndarray, in_counts: np.ndarray,
         return True
     if all(c in target.betas for c in target.final_cols):
         centre = target.final_betas()
-        inverse = np.linalg.inv(M)
+        inverse = settled(np.linalg.inv(M))
         middle = inverse @ (centre - offset)
         reach = np.abs(inverse) @ np.full(len(centre), BETA_TOL)
         ranges = [np.arange(np.ceil(m - r), np.floor(m + r) + 1) for m, r in zip(middle, reach)]
         if np.prod([len(r) for r in ranges], dtype=float) <= 1e5:
             points = np.array(list(itertools.product(*ranges))).reshape(-1, len(low))
-            inside = ((points @ A.T >= lb - 1e-9) & (points @ A.T <= ub + 1e-9)).all(axis=1)
+            at = settled(points @ A.T)
+            inside = ((at >= lb - 1e-9) & (at <= ub + 1e-9)).all(axis=1)
             inside &= ((points >= low) & (points <= high)).all(axis=1)
             return bool(inside.any())
     result = milp(np.zeros(len(low)), integrality=np.ones(len(low)), bounds=Bounds(low, high),

@@ -66,6 +66,7 @@ from iro_stats.synth.calibration import (
     keep_where_possible,
     published_target,
     rearranged,
+    settled,
     spread_until_verified,
 )
 
@@ -151,6 +152,9 @@ class _Tuner:
         return out
 
     def score(self, values: dict[str, np.ndarray], moved: set[str]) -> float:
+        return settled(self._score(values, moved))
+
+    def _score(self, values: dict[str, np.ndarray], moved: set[str]) -> float:
         """Squared distances of each model's beta' R beta from its R2 band's centre (in units of
         ``R2_AIM`` half-widths) plus a steep penalty on correlations above ``MAX_R`` involving a
         moved variable; infinite if a location group gets too small."""
@@ -254,6 +258,7 @@ MAX_DR = 0.08             # largest change of a correlation between a moved pred
 SUM_SAMPLES = 400_000     # combinations of predictor sums screened per attempt
 SEARCH_BATCH = 4000       # candidate swaps evaluated per step of the swap searches
 SEARCH_STEPS = 3000
+MAX_REALISATIONS = 10     # realised sums tried until the refit (dropped predictors) matches
 
 
 @dataclass
@@ -290,7 +295,7 @@ class _Joint:
         A = self.centred(P)
         rhs = c - self.n * self.x_bar * self.y_bar
         b = np.linalg.solve(A, rhs[..., None])[..., 0]
-        return b, (b * rhs).sum(axis=-1) / self.sst
+        return settled(b), settled((b * rhs).sum(axis=-1) / self.sst)
 
     def fits(self, b: np.ndarray, r2: np.ndarray) -> np.ndarray:
         low, high = self.target.r2_limits()
@@ -308,8 +313,8 @@ def _sum_targets(job: _Joint, rng, samples: int = SUM_SAMPLES) -> list[tuple[np.
     X, n = job.X, job.n
     P0 = X.T @ X
     A0 = job.centred(P0)
-    ideal = A0 @ job.b_star + n * job.x_bar * job.y_bar          # X'y at b = b*
-    radius = np.abs(A0) @ job.tol * 1.02                          # bounding box of A (box)
+    ideal = settled(A0 @ job.b_star + n * job.x_bar * job.y_bar)  # X'y at b = b*
+    radius = settled(np.abs(A0) @ job.tol * 1.02)                 # bounding box of A (box)
     unit = (n - 1) * np.outer(job.s_x, job.s_x)                   # one unit of P in r units
     reach = {}
     for m, f in job.pairs:
@@ -321,7 +326,7 @@ def _sum_targets(job: _Joint, rng, samples: int = SUM_SAMPLES) -> list[tuple[np.
     per_column = []
     for f in job.fixed:
         grids = np.array(list(itertools.product(*[reach[m, f] for m in job.movable])), float)
-        value = ideal[f] + grids @ job.b_star[job.movable]
+        value = settled(ideal[f] + grids @ job.b_star[job.movable])
         keep = np.abs(np.round(value) - value) <= radius[f]
         if not keep.any():
             return []
@@ -348,7 +353,7 @@ def _sum_targets(job: _Joint, rng, samples: int = SUM_SAMPLES) -> list[tuple[np.
             P[:, a, b] += d[:, v]
             P[:, b, a] += d[:, v]
         A = P - n * np.outer(job.x_bar, job.x_bar)
-        value = np.einsum("bij,j->bi", A, job.b_star) + n * job.x_bar * job.y_bar
+        value = settled(np.einsum("bij,j->bi", A, job.b_star) + n * job.x_bar * job.y_bar)
         c = np.round(value)
         near = (np.abs(c - value)[:, job.movable] <= radius[job.movable]).all(axis=1)
         if not near.any():
@@ -434,11 +439,11 @@ def _realise(job: _Joint, P: np.ndarray, c: np.ndarray, rng) -> tuple[np.ndarray
 
 def calibrate_joint(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     resolved: dict, derived: dict | None, name: str, rng,
-                    max_candidates: int = MAX_CANDIDATES
-                    ) -> tuple[pd.DataFrame | None, list[dict]]:
-    """Step 2 of the module docstring for model ``name``: the frame with its outcome and its
-    movable final predictors reassigned (every published value kept), refitted to Table A.3;
-    else None and the conflict (model, constraint, conflict)."""
+                    max_candidates: int = MAX_CANDIDATES, problems: list[dict] | None = None):
+    """Step 2 of the module docstring for model ``name``: yields, cheapest first, frames with
+    its outcome and its movable final predictors reassigned (every published value kept) so
+    that its final model prints Table A.3's betas and R2; when none is left, the conflict
+    (model, constraint, conflict) is appended to ``problems``."""
     target = published_target(frame, spec, published, name)
     d = target.design
     X = target.final_X().astype(float)
@@ -470,15 +475,16 @@ def calibrate_joint(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
                 out.loc[d.index, d.terms[target.final_cols[j]].var] = done[0][:, u]
             out.loc[answers.outside, target.outcome] = answers.outside_values(frame, counts, rng)
             out.loc[d.index, target.outcome] = done[1]
-            return out, []
+            yield out
     moved = ", ".join(d.terms[target.final_cols[j]].name for j in movable)
-    return None, [{"model": name, "constraint": "all published betas; R2 band",
-                   "conflict": f"no integer sums X'y and X'X (outcome and {moved} moving, every "
-                               f"marginal fixed, each correlation with a moved predictor "
-                               f"changed by at most {MAX_DR}) print Table A.3 for the "
-                               f"{len(candidates)} outcome counts in the sample nearest to the "
-                               f"current ones ({screened} passed the screen, {reached} "
-                               f"realised)"}]
+    if problems is not None:
+        problems.append(
+            {"model": name, "constraint": "all published betas; R2 band",
+             "conflict": f"no integer sums X'y and X'X (outcome and {moved} moving, every "
+                         f"marginal fixed, each correlation with a moved predictor changed by at "
+                         f"most {MAX_DR}) print Table A.3 for the {len(candidates)} outcome "
+                         f"counts in the sample nearest to the current ones ({screened} passed "
+                         f"the screen, {reached} realised, none refitted as published)"})
 
 
 # --------------------------------------------------------------------------- 3. the whole table
@@ -511,25 +517,30 @@ def calibrate_frame(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
     joint = ranked[0] if len(spec.models[ranked[0]].published_terms) > 1 else None
     if joint is not None:
         rest.remove(joint)
-        done, problems = calibrate_joint(frame, spec, published, resolved, derived, joint, rng)
-        if done is None:
-            conflicts += problems
-        else:
-            frame = done
+        others = [m for m in rest if len(spec.models[m].published_terms) > 1]
+        problems: list[str] = []
+        # each realisation in turn until the refit prints Table A.3 (the dropped predictors'
+        # significance is settled only by the last step)
+        for tries, done in enumerate(calibrate_joint(frame, spec, published, resolved, derived,
+                                                     joint, rng, problems=conflicts)):
             # the other models' R2 aims again, moving only what the joint model's final
             # model does not contain
-            target = published_target(frame, spec, published, joint)
+            target = published_target(done, spec, published, joint)
             kept = {target.design.terms[c].var for c in target.final_cols}
-            others = [m for m in rest if len(spec.models[m].published_terms) > 1]
             if others:
                 variables = sorted({p.var for p in spec.predictors.values()
                                     if p.coding == "score" and p.var not in kept})
-                frame, _, _ = tune_predictors(frame, spec, published, resolved, derived, {}, rng,
-                                              names=others, variables=variables)
-            frame, problems = _spread_dropped(frame, spec, published, joint, rng)
-            if problems:
+                done, _, _ = tune_predictors(done, spec, published, resolved, derived, {}, rng,
+                                             names=others, variables=variables)
+            done, problems = _spread_dropped(done, spec, published, joint, rng)
+            if not problems:
+                frame = done
+                break
+            if tries + 1 == MAX_REALISATIONS:
                 conflicts.append({"model": joint, "constraint": "refit by the models engine",
-                                  "conflict": "; ".join(problems)})
+                                  "conflict": f"{MAX_REALISATIONS} realisations tried; the "
+                                              f"last: " + "; ".join(problems)})
+                break
     if rest:
         subset = replace(spec, models={m: spec.models[m] for m in rest})
         frame, more = regression.calibrate(frame, subset, published,
