@@ -122,14 +122,26 @@ def synthetic(published, codebook, la_frame):
     from iro_stats.stats.reproduce import reproduce
     from iro_stats.synth.surveys import generate
 
+    from iro_stats.synth import table_a3
+
     specs = load_specs(ROOT / "specs" / "values.yaml")
     resolved = resolve(specs, published)
-    frames, relaxed = generate(la_frame, codebook, resolved, published, SEED, specs["derived"],
-                               MODELS)
+    before: dict[str, pd.DataFrame] = {}
+    calibrate = table_a3.calibrate
+
+    def keep_a_copy(frames, *args):          # the frames as the Table A.3 step finds them
+        before.update({name: frame.copy() for name, frame in frames.items()})
+        return calibrate(frames, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(table_a3, "calibrate", keep_a_copy)
+        frames, relaxed = generate(la_frame, codebook, resolved, published, SEED,
+                                   specs["derived"], MODELS)
+    before["la_attributes"] = frames["la_attributes"]        # made after that step
     analysis = analysis_frames(frames, specs["derived"], la_frame, missing_codes(codebook))
     table = reproduce(analysis, resolved, published, specs["pending"])
     return {"frames": frames, "relaxed": relaxed, "analysis": analysis, "resolved": resolved,
-            "table": table}
+            "table": table, "before_table_a3": before}
 
 
 # --------------------------------------------------------------------------- one workflow run
@@ -176,12 +188,9 @@ def scratch_snakemake(project: Path, *args: str,
     return done
 
 
-@pytest.fixture(scope="session")
-def workflow_project(tmp_path_factory):
-    """A scratch copy of the project in which the default workflow (synthetic data, default
-    seed and config) has run once, every process traced: the workflow tests read its outputs
-    (``results/``, ``figures/``) and the rerun-on-edit test edits its modules."""
-    project = tmp_path_factory.mktemp("workflow") / "project"
+def _scratch_project(folder: Path) -> Path:
+    """A copy of the checkout without its outputs, with the tracer and an empty ``.trace``."""
+    project = folder / "project"
     skip = shutil.ignore_patterns(".git", ".venv", "results", ".snakemake", "__pycache__",
                                   ".pytest_cache", ".hypothesis", "*.egg-info", "raw")
     shutil.copytree(ROOT, project, ignore=skip)
@@ -191,7 +200,45 @@ def workflow_project(tmp_path_factory):
     (project / ".tracer").mkdir()
     (project / ".tracer" / "sitecustomize.py").write_text(TRACER)
     (project / ".trace").mkdir()
+    return project
+
+
+@pytest.fixture(scope="session")
+def workflow_project(tmp_path_factory):
+    """A scratch copy of the project in which the default workflow (synthetic data, default
+    seed and config) has run once, every process traced: the workflow tests read its outputs
+    (``results/``, ``figures/``) and the rerun-on-edit test edits its modules."""
+    project = _scratch_project(tmp_path_factory.mktemp("workflow"))
     scratch_snakemake(project, "--cores", "2", "--notemp", trace=project / ".trace")
+    return project
+
+
+# The options of the run on real extracts (a short bootstrap: the point is the path, not the
+# intervals), given with ``config_spss.yaml`` to every Snakemake call on that project.
+SPSS_OPTIONS = ["--notemp", "--configfile", "config.yaml", "config_spss.yaml", "--config",
+                "replicates=20", "bootstrap_chunk=20"]
+
+
+@pytest.fixture(scope="session")
+def spss_project(tmp_path_factory, synthetic, codebook):
+    """A scratch copy of the project in which the whole workflow ran once on real extracts, every
+    process traced: the session's synthetic IRO, manager and DCS answers written as .sav files
+    (the bytes the default workflow writes: tests/synth/test_surveys.py), ``source: spss``, no
+    mapping, and the optional extracts (Cafcass records, LA attributes) not supplied. Beside the
+    default run on the other test worker, so the two runs overlap."""
+    from iro_stats.render import sav
+
+    project = _scratch_project(tmp_path_factory.mktemp("spss"))
+    raw = project / "extracts"
+    raw.mkdir()
+    for name in ("iro", "manager", "dcs"):
+        sav.write(synthetic["frames"][name], name, codebook, raw / f"{name}.sav")
+    (project / "config_spss.yaml").write_text(
+        "source: spss\nresults: results_spss\nfigures: figures_spss\nspss:\n"
+        + "".join(f"  {d}: {raw / (d + '.sav')}\n" for d in ("iro", "manager", "dcs"))
+        + "  cafcass_enquiry: null\n  cafcass_referral: null\n  la_attributes: null\n"
+        "  mapping: null\n")
+    scratch_snakemake(project, "--cores", "2", *SPSS_OPTIONS, trace=project / ".trace")
     return project
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 from iro_stats.common.errors import IroStatsError
 from iro_stats.reference.model_spec import ModelSpec
 from iro_stats.stats import design, model_comparison, models
+from iro_stats.synth.settle import settled
 
 BETA_TOL = 0.0004            # published beta +- this prints at 3 dp whatever the float noise
 R2_MARGIN = 0.0001           # a calibrated R2 (exact or linearised) stays this far inside its
@@ -34,20 +35,6 @@ R2_MARGIN = 0.0001           # a calibrated R2 (exact or linearised) stays this 
 T_DROP = (0.5, 0.25, 0.1)    # targets for |t| of dropped predictors' full-model coefficients
 MAX_CANDIDATES = 400         # in-sample count vectors of the outcome screened per model
 CONFLICT_COLUMNS = ["model", "constraint", "conflict"]
-SETTLED_DIGITS = 10          # significant digits every search decision is taken on (settled)
-
-
-def settled(x):
-    """``x`` rounded to ``SETTLED_DIGITS`` significant digits. Every comparison, argmin and
-    solver input of the searches goes through it: a sum that the machine's BLAS kernels (which
-    differ from CPU to CPU) compute with a different last bit then gives the same decision, and
-    values equal in exact arithmetic compare equal, so the same seed gives the same data on
-    every machine."""
-    x = np.asarray(x, dtype=float)
-    magnitude = np.floor(np.log10(np.where((x == 0) | ~np.isfinite(x), 1.0, np.abs(x))))
-    scale = 10.0 ** (SETTLED_DIGITS - 1 - magnitude)
-    out = np.where(np.isfinite(x), np.round(x * scale) / scale, x)
-    return float(out) if out.ndim == 0 else out
 
 
 class CalibrationConflict(IroStatsError):

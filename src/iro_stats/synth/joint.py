@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from iro_stats.reference.loaders import MissingCodes
+from iro_stats.synth.settle import settled
 
 
 def _operation(definition: dict) -> tuple[str, dict, str]:
@@ -246,7 +247,7 @@ def calibrate_r(frame: pd.DataFrame, var: str, other: str, where: str, target: d
         n = int(pair.sum())
         if n < 3:
             return 100.0
-        r = float(np.corrcoef(x[pair], y[pair])[0, 1])
+        r = settled(np.corrcoef(x[pair], y[pair])[0, 1])
         gap = 0.0 if low_r <= r < high_r else min(abs(r - low_r), abs(r - high_r)) + 0.001
         if target.get("base_min") is not None and not target["base_min"] <= n <= target["base_max"]:
             gap += min(abs(n - target["base_min"]), abs(n - target["base_max"])) / 100

@@ -60,6 +60,7 @@ from iro_stats.synth.respondents import (
 LOCATIONS = (1, 2, 3, 4, 5, 6, 7)
 REFERENCE_LOCATION = 5          # 'other departments', the reference group of Table A.3's models
 REFERENCE_IRO_SHARE = 0.16      # soft goal: share of the located IROs in its authorities
+REFERENCE_IRO_RANGE = (0.10, 0.22)  # ... kept within this (Model B's R2 needs it: calibration notes)
 EMPLOYMENT = ("emp_own", "emp_sessional", "emp_agency")
 SCOPES = ("scope_childrens", "scope_other_depts", "scope_external")
 # Plausible caseloads (looked-after children per FTE IRO) on either side of the limit of 70.

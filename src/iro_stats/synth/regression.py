@@ -47,6 +47,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from iro_stats.reference.model_spec import ModelSpec, load_spec
 from iro_stats.stats.ols import nested_f
+from iro_stats.synth.settle import settled
 from iro_stats.synth.calibration import (
     BETA_TOL,
     CONFLICT_COLUMNS,
@@ -58,7 +59,6 @@ from iro_stats.synth.calibration import (
     cell_counts,
     cells,
     correlations,
-    settled,
     published_target,
     rearranged,
     spread_until_verified,

@@ -55,6 +55,7 @@ from iro_stats.reference.loaders import MissingCodes
 from iro_stats.reference.model_spec import ModelSpec
 from iro_stats.dataset.la_dataset import ANY_YES
 from iro_stats.synth import la_answers, regression
+from iro_stats.synth.settle import settled
 from iro_stats.synth.calibration import (
     BETA_TOL,
     CONFLICT_COLUMNS,
@@ -66,7 +67,6 @@ from iro_stats.synth.calibration import (
     keep_where_possible,
     published_target,
     rearranged,
-    settled,
     spread_until_verified,
 )
 
@@ -182,6 +182,14 @@ class _Tuner:
         return total
 
 
+def _reference_share_ok(location: np.ndarray) -> bool:
+    """The reference location's share of the IROs with a location stays in its range."""
+    located = ~np.isnan(location)
+    share = (location[located] == la_answers.REFERENCE_LOCATION).mean() if located.any() else 0
+    low, high = la_answers.REFERENCE_IRO_RANGE
+    return bool(low <= share <= high)
+
+
 def tune_predictors(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFrame,
                     resolved: dict, derived: dict | None, location: dict[str, float], rng,
                     names: list[str] | None = None, variables: list[str] | None = None,
@@ -225,7 +233,8 @@ def tune_predictors(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
                 continue
             values[location_var][rows_of[la_a]] = pb
             values[location_var][rows_of[la_b]] = pa
-            trial = tuner.score(values, moved)
+            trial = tuner.score(values, moved) if _reference_share_ok(values[location_var]) \
+                else np.inf
             if trial < current:
                 current, place[la_a], place[la_b] = trial, pb, pa
                 holder[la_a], holder[la_b] = holder[la_b], holder[la_a]
