@@ -34,6 +34,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
 
 # the models spec the workflow passes to the generator (config.yaml: models), and its seed
 MODELS = ROOT / "specs" / "models.yaml"
+# the report's statements in words, which the generator honours (config.yaml: reference)
+STATEMENTS = ROOT / "data" / "reference" / "statements.yaml"
 SEED = int(re.search(r"^seed: (\d+)", (ROOT / "config.yaml").read_text(), re.M).group(1))
 REFERENCE = ROOT / "data" / "reference"
 REPORT = ROOT.parent / "shared" / "seeds" / "002_6fd05cb1eef49808.txt"
@@ -122,9 +124,11 @@ def synthetic(published, codebook, la_frame):
     from iro_stats.stats.reproduce import reproduce
     from iro_stats.synth.surveys import generate
 
+    from iro_stats.reference.statements import load_statements
     from iro_stats.synth import table_a3
 
     specs = load_specs(ROOT / "specs" / "values.yaml")
+    statements = load_statements(STATEMENTS)
     resolved = resolve(specs, published)
     before: dict[str, pd.DataFrame] = {}
     calibrate = table_a3.calibrate
@@ -136,12 +140,12 @@ def synthetic(published, codebook, la_frame):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(table_a3, "calibrate", keep_a_copy)
         frames, relaxed = generate(la_frame, codebook, resolved, published, SEED,
-                                   specs["derived"], MODELS)
+                                   specs["derived"], MODELS, statements=statements)
     before["la_attributes"] = frames["la_attributes"]        # made after that step
     analysis = analysis_frames(frames, specs["derived"], la_frame, missing_codes(codebook))
     table = reproduce(analysis, resolved, published, specs["pending"])
     return {"frames": frames, "relaxed": relaxed, "analysis": analysis, "resolved": resolved,
-            "table": table, "before_table_a3": before}
+            "table": table, "before_table_a3": before, "statements": statements}
 
 
 # --------------------------------------------------------------------------- one workflow run

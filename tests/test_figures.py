@@ -80,3 +80,26 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
     for name in ("stacked.png", "stacked.svg", "means.png", "means.svg"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("kind", sorted(LAYOUTS))
+def test_on_synthetic_data_the_unpublished_bars_are_marked_and_the_footer_says_so(kind,
+                                                                                  tmp_path):
+    """A bar or point no published value checks is drawn faint (hatched bars, open points) with
+    the legend entry "not published: synthetic", and the footer names synthetic data; on real
+    data neither."""
+    layout, cells = _cells(kind)
+    checked = cells.index[0]
+    cells.loc[checked, "published_id"] = "f9_9.first"
+    base = tables.base_line(cells, layout)
+    drawn = {}
+    for source in ("synthetic", "spss"):
+        figures.draw(kind, layout, cells, base, tmp_path / "f.png", tmp_path / f"{source}.svg",
+                     source)
+        drawn[source] = (tmp_path / f"{source}.svg").read_text()
+    assert figures.UNCHECKED_LABEL in drawn["synthetic"]
+    assert "Synthetic data" in drawn["synthetic"]
+    assert figures.UNCHECKED_LABEL not in drawn["spss"] and "Synthetic data" not in drawn["spss"]
+    if kind != "means":
+        assert "<pattern" in drawn["synthetic"]               # the hatch
+        assert "<pattern" not in drawn["spss"]

@@ -315,3 +315,24 @@ def test_the_workbook_needs_every_table_csv(tmp_path, capsys):
                  "--workbook", str(tmp_path / "tables.xlsx")])
     assert code == 1 and ".csv: not found (run the tables command" in capsys.readouterr().err
     assert not (tmp_path / "tables.xlsx").exists()
+
+
+def test_on_synthetic_data_cells_no_published_value_checks_are_marked(frame):
+    from iro_stats.render import table_html
+
+    published = _published(
+        {"id": "tx.always_often", "block": "tx", "statistic": "percent", "label": "Always/often",
+         "value": 60.0, "base_n_min": 5, "base_n_max": 5})
+    resolved = {"tx.always_often": {"dataset": "iro", "var": "freq", "codes": [4, 5]}}
+    layout = {"source": "Table X.1", "title": "Test", "dataset": "iro", "var": "freq",
+              "rows": "codes desc", "units": {"iro": "IROs"},
+              "extra_rows": [{"key": "ao", "label": "Always or often", "codes": [4, 5]}],
+              "values": {"ao": "always_often"}}
+    cells = tables.build("tx", layout, _context(frame, published, resolved))
+    marked = table_html.wide(cells, layout, synthetic=True).set_index(" ").iloc[:, 0]
+    assert marked["Always or often"] == "60"                 # checked by the published 60%
+    assert marked["Often"] == "40" + table_html.DOUBLE_DAGGER
+    assert table_html.wide(cells, layout).set_index(" ").iloc[:, 0]["Often"] == "40"
+    page = table_html.html("tx", layout, cells, "N=5 IROs", "synthetic")
+    assert "Synthetic data" in page and "not published" in page
+    assert "Synthetic data" not in table_html.html("tx", layout, cells, "N=5 IROs", "spss")

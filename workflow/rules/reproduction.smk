@@ -1,6 +1,41 @@
 # The reproduction report: every published value beside the reproduced one, for reviewers.
 
 
+rule plausibility:
+    """The report's statements in words measured on the data, the questionnaire's logic checked on
+    every record and the scan for degenerate variables (audit CSVs; the violations list is for
+    the analyst only)."""
+    input:
+        frames=rules.analysis.output.frames,
+        statements=REFERENCE["statements"],
+        codebook=REFERENCE["codebook"],
+        published=REFERENCE["published"],
+        specs=config["specs"],
+        code=code("plausibility"),
+    output:
+        statements=f"{RESULTS}/audit/statements.csv",
+        degenerate=f"{RESULTS}/audit/degenerate.csv",
+        violations=f"{RESULTS}/audit/logic_violations.csv",
+    params:
+        python=PYTHON,
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        disclosure=DISCLOSURE_OPTIONS,
+        outdir=lambda wildcards, output: os.path.dirname(output.statements),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/plausibility.tsv"
+    log:
+        f"{RESULTS}/logs/plausibility.log",
+    shell:
+        "{params.python} -m iro_stats plausibility --frames {params.frames}"
+        " --statements {input.statements} --codebook {input.codebook}"
+        " --published {input.published} --specs {input.specs} {params.disclosure}"
+        " --out-dir {params.outdir} > {log} 2>&1"
+
+
 rule reproduction:
     """Measure every published value with the tables' engine and take Table A.3 from the models;
     write the comparison (CSV) and the reviewers' HTML report with the audit and provenance."""
@@ -17,6 +52,8 @@ rule reproduction:
         layouts=[*expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS), LAYOUTS["figures"]],
         notebooks=expand("notebooks/{notebook}.py", notebook=NOTEBOOK_INPUTS),
         figure_data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
+        statements=rules.plausibility.output.statements,
+        degenerate=rules.plausibility.output.degenerate,
         code=code("reproduction"),
     output:
         csv=report(f"{RESULTS}/published_vs_reproduced.csv",
@@ -47,6 +84,7 @@ rule reproduction:
         " --models-spec {input.models_spec} --units {input.units} --figures {params.figures}"
         " --layouts {input.layouts} --notebooks {input.notebooks}"
         " --figure-data {input.figure_data} {params.mapping}"
+        " --statements {input.statements} --degenerate {input.degenerate}"
         " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"
 
 

@@ -13,6 +13,7 @@ rule synthetic_extracts:
         la_frame=REFERENCE["la_frame"],
         specs=config["specs"],
         models=config["models"],
+        statements=REFERENCE["statements"],
         code=code("synthetic"),
     output:
         sav=expand(f"{RESULTS}/synthetic/{{dataset}}.sav", dataset=SYNTHETIC_DATASETS),
@@ -33,6 +34,6 @@ rule synthetic_extracts:
     shell:
         "{params.python} -m iro_stats synthetic --published {input.published}"
         " --codebook {input.codebook} --la-frame {input.la_frame} --specs {input.specs}"
-        " --models {input.models}"
+        " --models {input.models} --statements {input.statements}"
         " --seed {params.seed} --scale {params.scale} --outdir {params.outdir} --relaxed-out {output.relaxed}"
         " > {log} 2>&1"

@@ -38,6 +38,8 @@ COMMANDS = {
                "SPSS syntax"),
     "bootstrap-chunk": ("bootstrap_chunk", "one chunk of the models' cluster bootstrap"),
     "bootstrap-merge": ("bootstrap_merge", "pool the bootstrap chunks and summarise"),
+    "plausibility": ("plausibility", "the report's statements in words, the questionnaire's "
+                     "logic and degenerate variables, measured on the data"),
     "reproduction": ("reproduction", "every published value beside the reproduced one (CSV) and "
                      "the reviewers' HTML report"),
     "spss-tables": ("spss_tables", "SPSS syntax for every descriptive value (tables.sps) and the "

@@ -10,4 +10,5 @@ def add_arguments(parser):
 def run(args):
     from iro_stats.render.figures import write_figures
 
-    print(f"figures: {write_figures(layouts.built(args, 'figures'), args.outdir, args.data_outdir)}")
+    built = layouts.built(args, "figures")
+    print(f"figures: {write_figures(built, args.outdir, args.data_outdir, args.source)}")

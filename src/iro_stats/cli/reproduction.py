@@ -17,6 +17,8 @@ def add_arguments(parser):
                         help="the notebooks' sources (the sections each one shows)")
     parser.add_argument("--mapping", help="the mapping of real exports (its checksum goes into "
                         "the provenance)")
+    parser.add_argument("--statements", help="the plausibility audit's verdicts (CSV)")
+    parser.add_argument("--degenerate", help="the plausibility audit's degenerate variables (CSV)")
     parser.add_argument("--figure-data", nargs="*", default=[],
                         help="the figures' CSVs (drawn with the printed values marked)")
 
@@ -30,5 +32,6 @@ def run(args):
         args.csv_out, args.html_out,
         {"layouts": args.layouts, "models": args.models_spec, "notebooks": args.notebooks,
          "units": args.units, "figures": args.figures, "figure_data": args.figure_data,
-         "mapping": args.mapping})
+         "mapping": args.mapping, "statements": args.statements,
+         "degenerate": args.degenerate})
     print(f"published vs reproduced: {counts}")

@@ -7,6 +7,7 @@ def add_arguments(parser):
     required(parser, "published", "codebook", "la-frame", "specs", "outdir", "relaxed-out")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--models", required=True, help="the models spec (Table A.3 calibration)")
+    parser.add_argument("--statements", help="the report's statements in words (honoured)")
     parser.add_argument("--scale", type=int, default=1,
                         help="k-times larger surveys with the same distributions (benchmarks)")
 
@@ -15,4 +16,5 @@ def run(args):
     from iro_stats.synth.surveys import write_extracts
 
     write_extracts(args.published, args.codebook, args.la_frame, args.specs, args.models,
-                   args.seed, args.scale, args.outdir, args.relaxed_out, progress=print)
+                   args.seed, args.scale, args.outdir, args.relaxed_out, progress=print,
+                   statements_path=args.statements)

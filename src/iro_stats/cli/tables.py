@@ -10,4 +10,4 @@ def add_arguments(parser):
 def run(args):
     from iro_stats.render.table_html import write_tables
 
-    print(f"tables: {write_tables(layouts.built(args, 'tables'), args.outdir)}")
+    print(f"tables: {write_tables(layouts.built(args, 'tables'), args.outdir, args.source)}")

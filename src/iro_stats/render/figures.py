@@ -55,6 +55,30 @@ def _value_text(cell: pd.Series) -> str:
     return f"{cell['display']}%" if cell["statistic"] == "percent" else f"{cell['display']}"
 
 
+# Bars no published value checks, on synthetic data: lighter and hatched, with a legend entry, so
+# that nobody takes a filled-in category for a finding.
+UNCHECKED = {"alpha": 0.35, "hatch": "///"}
+UNCHECKED_LABEL = "not published: synthetic"
+SYNTHETIC_NOTE = ("Synthetic data made by iro-stats to reproduce the report's printed numbers, not "
+                  "the survey's answers")
+
+
+def _unchecked(cell: pd.Series, chart: dict) -> bool:
+    return bool(chart.get("_synthetic")) and pd.isna(cell.get("published_id"))
+
+
+def _unchecked_legend(ax, drawn: bool, handles=None) -> None:
+    """The legend entry of the unchecked bars, beside the chart's own entries."""
+    from matplotlib.patches import Patch
+
+    handles, labels = ax.get_legend_handles_labels() if handles is None else handles
+    if drawn:
+        handles = [*handles, Patch(facecolor="#888888", edgecolor="#333333", **UNCHECKED)]
+        labels = [*labels, UNCHECKED_LABEL]
+    if handles:
+        ax.legend(handles, labels, loc="best", frameon=False, fontsize=7.5)
+
+
 def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
     rows, columns = _labels(cells, "row"), _labels(cells, "column")
     if len(columns) == 1 or len(rows) == 1:
@@ -64,7 +88,7 @@ def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
     else:
         axis_of, categories, series = "row", rows, columns
     height = 0.8 / len(series)
-    top = 0.0
+    top, unchecked = 0.0, False
     for s, (skey, slabel) in enumerate(series):
         for i, (ckey, _) in enumerate(categories):
             chosen = cells[cells[axis_of] == ckey]
@@ -74,7 +98,10 @@ def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
             y = i + (s - (len(series) - 1) / 2) * height
             value = cell["value"] if pd.notna(cell["value"]) else 0.0
             colour = OKABE_ITO[s % len(OKABE_ITO)]
-            ax.barh(y, value, height=height * 0.92, color=colour,
+            faint = _unchecked(cell, chart)
+            unchecked |= faint
+            ax.barh(y, value, height=height * 0.92, color=colour, edgecolor="#333333" if faint
+                    else colour, linewidth=0.4, **(UNCHECKED if faint else {}),
                     label=slabel if i == 0 and skey is not None else None)
             ax.text(value, y, f" {_value_text(cell)}", va="center", ha="left", fontsize=7.5)
             top = max(top, value)
@@ -82,8 +109,7 @@ def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
     ax.invert_yaxis()
     percent = (cells["statistic"] == "percent").all()
     ax.set_xlim(0, 100 if percent and top <= 90 else max(top * 1.15, 1) if not percent else 110)
-    if len(series) > 1:
-        ax.legend(loc="lower right", frameon=False, fontsize=7.5)
+    _unchecked_legend(ax, unchecked)
 
 
 def _stacked(ax, cells: pd.DataFrame, chart: dict) -> None:
@@ -94,10 +120,13 @@ def _stacked(ax, cells: pd.DataFrame, chart: dict) -> None:
         for r, (rkey, rlabel) in enumerate(rows):
             cell = cells[(cells["column"] == ckey) & (cells["row"] == rkey)].iloc[0]
             value = cell["value"] if pd.notna(cell["value"]) else 0.0
+            faint = _unchecked(cell, chart)
+            chart["_unchecked"] = chart.get("_unchecked", False) or faint
             ax.barh(i, value, left=left, height=0.6, color=colours[r % len(colours)],
-                    edgecolor="white", linewidth=0.6, label=rlabel if i == 0 else None)
+                    edgecolor="#555555" if faint else "white", linewidth=0.6,
+                    **(UNCHECKED if faint else {}), label=rlabel if i == 0 else None)
             if value >= 5:
-                dark = colours[r % len(colours)] in ("#0072B2", "#D55E00")
+                dark = colours[r % len(colours)] in ("#0072B2", "#D55E00") and not faint
                 ax.text(left + value / 2, i, cell["display"], ha="center", va="center",
                         fontsize=7.5, color="white" if dark else "black")
             left += value
@@ -116,8 +145,11 @@ def _means(ax, cells: pd.DataFrame, chart: dict) -> None:
             continue
         low_ci, high_ci = cell["ci_low"], cell["ci_high"]
         err = [[cell["value"] - low_ci], [high_ci - cell["value"]]] if pd.notna(low_ci) else None
+        faint = _unchecked(cell, chart)
+        chart["_unchecked"] = chart.get("_unchecked", False) or faint
         ax.errorbar(cell["value"], i, xerr=err, fmt="o", color=OKABE_ITO[0], ecolor="#555555",
-                    elinewidth=1, capsize=3, markersize=5)
+                    elinewidth=1, capsize=3, markersize=5,
+                    markerfacecolor="white" if faint else OKABE_ITO[0])
         ax.text(high_ci if pd.notna(high_ci) else cell["value"], i, f"  {cell['display']}",
                 va="center", ha="left", fontsize=7.5)
         high = max(high, high_ci if pd.notna(high_ci) else cell["value"])
@@ -146,16 +178,20 @@ def _categories(plotted: pd.DataFrame, kind: str) -> int:
 
 
 def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
-         png: str | Path, svg: str | Path) -> None:
-    """Draw one figure from its cells (plotted rows only) and write it as PNG and SVG."""
+         png: str | Path, svg: str | Path, source: str = "synthetic") -> None:
+    """Draw one figure from its cells (plotted rows only) and write it as PNG and SVG. On
+    synthetic data the footer says so, and the bars no published value checks are drawn
+    faint and hatched (legend: "not published: synthetic")."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    chart = layout["chart"]
+    chart = {**layout["chart"], "_synthetic": source == "synthetic"}
     plotted = cells[cells["plotted"].astype(bool)]
     title = _wrap(f"{layout['source']} {layout['title']}", 72)
+    if source == "synthetic":
+        base = f"{base.rstrip('.')}. {SYNTHETIC_NOTE}."
     base = _wrap(base, 110)
     legend_below = chart["type"] == "stacked" or bool(chart.get("reference"))
     top_in = 0.2 + 0.19 * (title.count("\n") + 1)
@@ -175,9 +211,18 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
         fig.text(0.01, 0.08 / height, base, fontsize=7.5, color="#333333", va="bottom")
         if legend_below:   # in figure coordinates, between the axis label and the base line
             handles, labels = ax.get_legend_handles_labels()
+            if chart.get("_unchecked"):
+                from matplotlib.patches import Patch
+
+                handles.append(Patch(facecolor="#888888", **UNCHECKED))
+                labels.append(UNCHECKED_LABEL)
             fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5),
                        bbox_to_anchor=(0.5, bottom_in / height), frameon=False, fontsize=7.5,
                        handlelength=1.2, columnspacing=1.0)
+        elif chart.get("_unchecked") and chart["type"] == "means":
+            _unchecked_legend(ax, False, ([ax.plot([], [], "o", color=OKABE_ITO[0],
+                                                   markerfacecolor="white")[0]],
+                                          [UNCHECKED_LABEL]))
         fig.tight_layout(rect=(0, (bottom_in + legend_in) / height, 1, 1 - top_in / height))
         with atomic_path(png) as tmp:
             # the title and base line, read back as the figure's alt text (notebooks)
@@ -189,13 +234,15 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
         plt.close(fig)
 
 
-def write_figures(built: dict[str, tuple[dict, pd.DataFrame, str]], outdir, data_outdir) -> str:
+def write_figures(built: dict[str, tuple[dict, pd.DataFrame, str]], outdir, data_outdir,
+                  source: str = "synthetic") -> str:
     """Each built figure drawn as ``<outdir>/<id>.png`` and ``.svg``, its cells as
-    ``<data_outdir>/<id>.csv``."""
+    ``<data_outdir>/<id>.csv``; ``source``: what data made them (synthetic or spss)."""
     from iro_stats.common.atomic import write_csv
     from iro_stats.stats.tables import summary
 
     for fid, (layout, cells, base) in built.items():
         write_csv(Path(data_outdir) / f"{fid}.csv", cells)
-        draw(fid, layout, cells, base, Path(outdir) / f"{fid}.png", Path(outdir) / f"{fid}.svg")
+        draw(fid, layout, cells, base, Path(outdir) / f"{fid}.png", Path(outdir) / f"{fid}.svg",
+             source)
     return summary(built)

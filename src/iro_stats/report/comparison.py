@@ -180,7 +180,8 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     HTML report with the report's self-audit and the provenance of ``run`` (source, seed).
     Suppressed at ``threshold`` (None: no disclosure control). ``places``: the files the report
     links to (``layouts``, ``models``, ``notebooks``, ``units``, ``figures``: the figures folder,
-    ``figure_data``: their CSVs; ``mapping``: the real exports' mapping, if any). Returns the count
+    ``figure_data``: their CSVs; ``mapping``: the real exports' mapping, if any; ``statements``,
+    ``degenerate``: the plausibility audit's CSVs, if any). Returns the count
     per status."""
     import os
 
@@ -212,5 +213,7 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     write_text(html_out, html.render(
         table, published, locator, figures, pd.read_csv(consistency_path),
         html.provenance(run, inputs), run["source"], units,
-        os.path.relpath(Path.cwd(), here)))
+        os.path.relpath(Path.cwd(), here),
+        (pd.read_csv(places["statements"]), pd.read_csv(places["degenerate"]))
+        if places.get("statements") else None))
     return table["status"].value_counts().to_dict()

@@ -251,11 +251,32 @@ def _plain_table(frame: pd.DataFrame) -> str:
     return f'<table class="plain"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _plausibility(verdicts: pd.DataFrame, degenerate: pd.DataFrame) -> list[str]:
+    """The plausibility audit's section: each statement in words with its verdict, and the
+    degenerate variables counted by finding."""
+    counts = verdicts["verdict"].value_counts()
+    logic = verdicts["kind"] == "logic"
+    kinds = degenerate["finding"].str.split(":").str[0].value_counts()
+    found = "; ".join(f"{n} {kind}" for kind, n in kinds.items()) or "none"
+    shown = verdicts[["source", "quote", "condition", "measured", "verdict"]].fillna("")
+    return ['<section id="plausibility"><h2>The report\'s words checked on the data</h2>',
+            (f"<p>{int((~logic).sum())} statements the report makes in words without a number "
+             f"(quantifiers such as \u201cmany\u201d, orderings such as \u201cthe largest "
+             f"groups\u201d) and {int(logic.sum())} rules of the questionnaire's logic that "
+             f"every record must obey (data/reference/statements.yaml): "
+             f"<b>{counts.get('holds', 0)} hold</b>, {counts.get('fails', 0)} fail, "
+             f"{counts.get('not_computable', 0)} cannot be computed. Degenerate variables "
+             f"(audit/degenerate.csv): {_e(found)}.</p>"),
+            _plain_table(shown.rename(columns=str.capitalize)), "</section>"]
+
+
 def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
            figures: dict[str, pd.DataFrame], consistency: pd.DataFrame, prov: pd.DataFrame,
-           source: str, units: dict[str, str], root: str) -> str:
+           source: str, units: dict[str, str], root: str,
+           plausibility: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> str:
     """The report as one HTML page (see the module docstring). ``figures``: each figure's
-    cells (its CSV); ``root``: the project folder relative to the report's."""
+    cells (its CSV); ``root``: the project folder relative to the report's; ``plausibility``:
+    the statements' verdicts and the degenerate-variable findings (the plausibility audit)."""
     links = _Links(root)
     meta = published.set_index("id")[["block", "section", "title", "words_min",
                                       "same_as"]]
@@ -290,6 +311,8 @@ def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
     toc = ['<a href="#not-matched">What did not match</a>'] + [
         f'<a href="#{_slug(c)}">{_e(c)}</a>' for c in chapters] + [
         '<a href="#audit">The report checked against itself</a>',
+        *(['<a href="#plausibility">The report\'s words checked on the data</a>']
+          if plausibility is not None else []),
         '<a href="#provenance">Provenance</a>']
     parts.append(f'<nav aria-label="Contents"><b>Contents:</b> {" · ".join(toc)}</nav></header>')
 
@@ -342,6 +365,7 @@ def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
                "their base, rows summing to 100, restated numbers, subgroups adding up, r "
                f"against p and N); {len(bad)} are not consistent:</p>"),
               _plain_table(bad.rename(columns=str.capitalize)), "</section>",
+              *(_plausibility(*plausibility) if plausibility is not None else []),
               '<section id="provenance"><h2>Provenance</h2>',
               _plain_table(prov.rename(columns=str.capitalize)), "</section>",
               f"<script>{_asset('report.js')}</script></body></html>"]

@@ -132,6 +132,13 @@ def mask(tree, data, where: str = "") -> np.ndarray:
     return _truth(tree, data)[0]
 
 
+def truth(tree, data, where: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """(rows where a parsed condition is true, rows where it is false) in ``data`` (as
+    :func:`mask`); rows in neither have a missing answer it needs."""
+    mask(tree, data, where)
+    return _truth(tree, data)
+
+
 def _truth(node, data) -> tuple[np.ndarray, np.ndarray]:
     """(rows where it is true, rows where it is false); rows in neither are NA, combined by
     Kleene's rules under and, or and not."""

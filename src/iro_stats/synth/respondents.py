@@ -53,7 +53,9 @@ def order(variables: list[dict], targets: dict[str, list[dict]]) -> list[dict]:
     by_name = {v["name"]: v for v in variables}
     needs = {
         v["name"]: (_names(v.get("routing"), by_name)
-                    | {n for t in targets.get(v["name"], []) for n in _names(t.get("where"), by_name)})
+                    | {n for t in targets.get(v["name"], []) for n in _names(t.get("where"), by_name)}
+                    | {n for t in targets.get(v["name"], []) for n in t.get("after", [])
+                       if n in by_name})
         - {v["name"]}
         for v in variables
     }
@@ -69,10 +71,9 @@ def order(variables: list[dict], targets: dict[str, list[dict]]) -> list[dict]:
 
 
 def _plausible(codes: list[int], n: int, rng, not_answered: int) -> list[int]:
-    """Default answers for an item no published value constrains: a gentle hump, few
-    ``not_answered``."""
-    weights = np.array([1.0 + min(i, len(codes) - 1 - i) for i in range(len(codes))])
-    answers = rng.choice(codes, size=n, p=weights / weights.sum()).tolist()
+    """Default answers for an item no published value constrains: drawn from the reference
+    shape (:func:`hump`), few ``not_answered``."""
+    answers = rng.choice(codes, size=n, p=hump(codes)).tolist()
     for i in rng.choice(n, size=min(n, round(0.02 * n)), replace=False):
         answers[i] = not_answered
     return answers
@@ -191,19 +192,20 @@ def spread_within_cuts(codes: list[int], targets: list[dict],
     where a mean or SD is published (they tell every code apart)."""
     if any(t["statistic"] in ("mean", "sd") for t in targets):
         return dict(counts)
-    sets = [set(t["codes"]) for t in targets if t["statistic"] in ("count", "percent", "words")]
+    sets = [set(t["codes"]) for t in targets
+            if t["statistic"] in ("count", "percent", "words", *STATEMENT_GOALS)]
     sets += [set(routed) for _, routed, _ in at_least]
     classes: dict[tuple, list[int]] = {}
     for c in codes:
         classes.setdefault(tuple(c in s for s in sets), []).append(c)
-    hump = {c: 1 + min(i, len(codes) - 1 - i) for i, c in enumerate(codes)}
+    weight_of = hump_weights(codes)
     out = dict(counts)
     for members in classes.values():
         total = sum(counts[c] for c in members)
         if len(members) < 2 or total == 0:
             continue
-        weight = sum(hump[c] for c in members)
-        exact = [Fraction(total * hump[c], weight) for c in members]
+        weight = sum(weight_of[c] for c in members)
+        exact = [Fraction(total * weight_of[c], weight) for c in members]
         share = [int(e) for e in exact]
         order = sorted(range(len(members)), key=lambda k: (-(exact[k] - share[k]), k))
         for k in order[:total - sum(share)]:    # largest remainders, ties by code
@@ -214,11 +216,11 @@ def spread_within_cuts(codes: list[int], targets: list[dict],
 
 def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codebook: dict,
                       rng, relaxed: list[dict] | None = None,
-                      at_least: list[tuple[str, list[int], int]] = (),
-                      spread: bool = False) -> pd.Series:
+                      at_least: list[tuple[str, list[int], int]] = ()) -> pd.Series:
     """Codes for one categorical/ordinal/binary variable (see the module docstring). Published
-    values that cannot hold together are dropped one by one and listed in ``relaxed``. With
-    ``spread``, codes that no target tells apart share their count (:func:`spread_within_cuts`)."""
+    values that cannot hold together are dropped one by one and listed in ``relaxed``. Codes that
+    no target tells apart share their count in the reference shape (:func:`spread_within_cuts`),
+    not as the solver's corner left them."""
     codes = _scale(codebook, var)
     missing = missing_codes(codebook)
     not_answered = missing.not_answered
@@ -257,6 +259,9 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
             num = tuple((a, c) for a in inside for c in target["codes"])
             goals += words_goals(target, num, den)
             continue
+        elif target["statistic"] in STATEMENT_GOALS:
+            goals += STATEMENT_GOALS[target["statistic"]](target, inside, codes, frame, missing)
+            continue
         elif target["statistic"] == "sd":
             pass  # met through the counts chosen by _with_sd
         elif target["statistic"] == "mean":
@@ -277,20 +282,88 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         goals += [Total(f"{var['name']}:sd:{c}", ((atoms[0], c),), k, k) for c, k in exact.items()]
     goals.append(Near("few_missing", tuple((a, not_answered) for a in atoms),
                       0.02 * int(asked.sum())))
+    if any(t["statistic"] in ("mean", "sd", "interval", "allowed") for t in targets):
+        goals += _prior(atoms, atom_of, codes)   # where spreading cannot act (codes told apart)
     counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
-        if spread:
-            shared = spread_within_cuts(codes, targets, at_least,
-                                        {c: counts[(a, c)] for c in codes})
-            counts.update({(a, c): k for c, k in shared.items()})
+        shared = spread_within_cuts(codes, targets, at_least, {c: counts[(a, c)] for c in codes})
+        counts.update({(a, c): k for c, k in shared.items()})
         deal = [c for c in [*codes, not_answered] for _ in range(counts[(a, c)])]
         rng.shuffle(rows)
         result[rows] = deal
     return result
 
 
-def words_goals(target: dict, num: tuple, den: tuple) -> list:
+def hump_weights(codes: list[int]) -> dict[int, int]:
+    """The reference shape of a scale where nothing else is known: a gentle triangle, highest in
+    the middle (two equal codes for a binary item), as whole weights."""
+    return {c: 1 + min(i, len(codes) - 1 - i) for i, c in enumerate(codes)}
+
+
+def hump(codes: list[int]) -> np.ndarray:
+    """:func:`hump_weights` as shares adding up to 1."""
+    weights = np.array(list(hump_weights(codes).values()), float)
+    return weights / weights.sum()
+
+
+def _prior(atoms: list, atom_of: pd.Series, codes: list[int]) -> list:
+    """Soft goals keeping each atom's counts near the reference shape (:func:`hump`), one unit of
+    the objective per respondent away from it (L1, the linear programme's stand-in for the
+    Kullback-Leibler distance), for a variable whose codes the targets tell apart (a mean, an
+    SD, a statement), which :func:`spread_within_cuts` cannot reshape. Every printed value weighs
+    a hundred times more, so the prior only decides what they leave free."""
+    shares = hump(codes)
+    goals = []
+    for a in atoms:
+        n = int((atom_of == a).sum())
+        goals += [Near(f"prior:{c}", ((a, c),), float(round(n * share)))
+                  for c, share in zip(codes, shares)]
+    return goals
+
+
+def _interval_goals(target: dict, inside: list, codes: list[int], frame, missing) -> list:
+    """A quantifier's interval over the valid answers of its atoms (no soft goal: the words name
+    no value)."""
+    den = tuple((a, c) for a in inside for c in codes)
+    num = tuple((a, c) for a in inside for c in target["codes"])
+    return words_goals(target, num, den, near=False)
+
+
+def _below_goals(target: dict, inside: list, codes: list[int], frame, missing) -> list:
+    """Share of ``codes`` strictly below the smallest share of the ``than`` measures (already
+    generated, over their valid answers) divided by ``ratio``, and softly near half of that."""
+    shares = []
+    for m in target["than"]:
+        column = frame[m["var"]]
+        valid = column[~column.isin(missing.all) & column.notna()]
+        shares.append(Fraction(int(valid.isin(m["codes"]).sum()), max(len(valid), 1)))
+    limit = 100 * min(shares) / target["ratio"]
+    den = tuple((a, c) for a in inside for c in codes)
+    weights = dict.fromkeys(den, -float(limit))
+    for cell in ((a, c) for a in inside for c in target["codes"]):
+        weights[cell] += 100.0
+    # a soft goal at half the limit, in respondents (as the prior): num - share * den near 0
+    half = dict.fromkeys(den, -float(limit) / 200)
+    for cell in ((a, c) for a in inside for c in target["codes"]):
+        half[cell] += 1.0
+    # strictly below: by a hundredth of a respondent-percent, beyond the solver's tolerance
+    return [Total(f"{target['id']}:words_hi", tuple(weights), -np.inf, -0.01,
+                  tuple(weights.values())),
+            Near(f"{target['id']}:near", tuple(half), 0.0, tuple(half.values()))]
+
+
+def _allowed_goals(target: dict, inside: list, codes: list[int], frame, missing) -> list:
+    """On the rows where the rule's condition holds, none but the allowed codes."""
+    banned = tuple((a, c) for a in inside for c in codes if c not in target["codes"])
+    return [Total(f"{target['id']}:words_hi", banned, 0, 0)] if banned else []
+
+
+# statement targets (synth/statements.py) -> their goals; relaxed before any printed number
+STATEMENT_GOALS = {"interval": _interval_goals, "below": _below_goals, "allowed": _allowed_goals}
+
+
+def words_goals(target: dict, num: tuple, den: tuple, near: bool = True) -> list:
     """An approximation in words over cells: ``low <= 100 * sum(num) / sum(den) <= high`` as two
     weighted totals (and its printed base, if any), with a soft goal at the printed value. The
     goal ids end in :data:`WORDS_GOALS`, so that :func:`_solve_relaxing` drops them first."""
@@ -305,8 +378,9 @@ def words_goals(target: dict, num: tuple, den: tuple) -> list:
     cells = tuple(dict.fromkeys((*den, *num)))
     lo, hi = weights(target["low"]), weights(target["high"])
     goals = [Total(f"{pid}:words_lo", cells, 0, np.inf, lo),
-             Total(f"{pid}:words_hi", cells, -np.inf, 0, hi),
-             Near(f"{pid}:words_near", cells, 0.0, weights(target["value"]))]
+             Total(f"{pid}:words_hi", cells, -np.inf, 0, hi)]
+    if near:
+        goals.append(Near(f"{pid}:words_near", cells, 0.0, weights(target["value"])))
     if target.get("base_min") is not None:
         goals.append(Total(f"{pid}:words_base", den, target["base_min"], target["base_max"]))
     return goals

@@ -20,6 +20,7 @@ from iro_stats.common.seeds import stream
 from iro_stats.dataset.analysis import LA_COLUMNS
 from iro_stats.synth import joint, la_answers, table_a3
 from iro_stats.synth.la_structure import build as build_skeleton
+from iro_stats.synth.statements import statement_targets
 from iro_stats.synth.respondents import (
     codes_where,
     generate_variable,
@@ -87,11 +88,10 @@ def _numeric(var: dict, n: int, rng, not_answered: int, target: dict | None = No
 def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
                      published: pd.DataFrame, rng, relaxed: list[dict],
                      derived: dict | None = None,
-                     extra: dict[str, list[dict]] | None = None,
-                     spread: frozenset[str] = frozenset()) -> pd.DataFrame:
+                     extra: dict[str, list[dict]] | None = None) -> pd.DataFrame:
     """Every codebook variable of ``dataset`` for the rows of ``base`` (ids, la_code, LA columns);
-    ``extra`` adds targets per variable (e.g. counts that LA-level values need); the variables in
-    ``spread`` share each count over the codes no target tells apart."""
+    ``extra`` adds targets per variable (e.g. counts that LA-level values need, the report's
+    statements in words)."""
     spec = codebook["datasets"][dataset]
     missing = missing_codes(codebook)
     frame = base.copy()
@@ -110,7 +110,7 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
             frame = frame.copy()  # defragment: columns are added one at a time
         if var["kind"] in CATEGORICAL:
             frame[name] = generate_variable(frame, var, targets.get(name, []), codebook, rng,
-                                            relaxed, needs.get(name, []), name in spread)
+                                            relaxed, needs.get(name, []))
         elif var["kind"] in ("count", "continuous"):
             frame[name] = _numeric(var, len(frame), rng, missing.not_answered, numeric.get(name))
         elif var["kind"] == "text":
@@ -198,25 +198,16 @@ def _model_spec(model_spec) -> ModelSpec | None:
     return load_spec(model_spec)
 
 
-def model_variables(spec: ModelSpec | None) -> frozenset[str]:
-    """The IRO items Table A.3's models use with more than two codes (outcomes and scored
-    predictors): generated with their counts spread over the codes no published value tells
-    apart, so that the models have a fine lattice of reachable coefficients."""
-    if spec is None:
-        return frozenset()
-    names = {m.outcome for m in spec.models.values()}
-    names |= {p.var for p in spec.predictors.values() if p.coding == "score"}
-    return frozenset(names)
-
-
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
              seed: int, derived: dict | None = None,
              model_spec: ModelSpec | str | Path | None = None,
-             progress=None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """All synthetic datasets, deterministic for a seed, and the published values that had to be
-    dropped because they conflict with others (``id, conflict``). With a models spec (the
-    config's ``models``) Table A.3 is calibrated at the end (:mod:`.table_a3`); ``None`` leaves
-    it out."""
+             progress=None, statements: dict | None = None
+             ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """All synthetic datasets, deterministic for a seed, and the published values (and the
+    report's statements in words) that had to be dropped because they conflict with others
+    (``id, conflict``). With a models spec (the config's ``models``) Table A.3 is calibrated at
+    the end (:mod:`.table_a3`); ``None`` leaves it out. ``statements``: the catalogue of the
+    report's words (``statements.yaml``), honoured where it can be (:mod:`.statements`)."""
     def rng(*stage: str):   # one random stream per stage (iro_stats.common.seeds)
         return stream(seed, "synth", *stage)
 
@@ -255,12 +246,13 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     for dataset, base in bases.items():
         say(f"{dataset}: {len(base)} rows")
         joined = _join_la(base, la)
+        more = dict(extra.get(dataset) or {})
+        for var, targets in (statement_targets(statements, dataset, codebook)
+                             if statements else {}).items():
+            more[var] = [*more.get(var, []), *targets]
         frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published,
                                            rng("answers", dataset),
-                                           relaxed, (derived or {}).get(dataset),
-                                           extra.get(dataset),
-                                           model_variables(spec) if dataset == "iro" else
-                                           frozenset())
+                                           relaxed, (derived or {}).get(dataset), more)
         for target in correlations:
             if target["dataset"] == dataset and not joint.calibrate_r(
                     frames[dataset], target["var"], target["with"], target["where"], target,
@@ -282,9 +274,11 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
 
 
 def write_extracts(published_path, codebook_path, la_frame_path, specs_path, models_path,
-                   seed: int, scale: int, outdir, relaxed_out, progress=print) -> None:
-    """:func:`generate` from the reference files, scaled ``scale`` times (benchmarks), written as
-    ``<outdir>/<dataset>.sav`` with the relaxed published values as CSV."""
+                   seed: int, scale: int, outdir, relaxed_out, progress=print,
+                   statements_path=None) -> None:
+    """:func:`generate` from the reference files (and the statements in words, if given),
+    scaled ``scale`` times (benchmarks), written as ``<outdir>/<dataset>.sav`` with the relaxed
+    published values and statements as CSV."""
     import time
 
     from iro_stats.common.atomic import write_csv
@@ -299,8 +293,13 @@ def write_extracts(published_path, codebook_path, la_frame_path, specs_path, mod
     def say(message: str) -> None:
         progress(f"[{time.perf_counter() - start:5.1f} s] {message}")
 
+    statements = None
+    if statements_path:
+        from iro_stats.reference.statements import load_statements
+
+        statements = load_statements(statements_path)
     frames, relaxed = generate(load_la_frame(la_frame_path), codebook, resolved,
-                               published, seed, specs["derived"], models_path, say)
+                               published, seed, specs["derived"], models_path, say, statements)
     if scale != 1:
         from iro_stats.synth.scale import scale_frames
 
@@ -309,5 +308,6 @@ def write_extracts(published_path, codebook_path, la_frame_path, specs_path, mod
         sav.write(frame, dataset, codebook, Path(outdir) / f"{dataset}.sav")
         progress(f"{dataset}: {len(frame)} rows")
     write_csv(relaxed_out, relaxed)
-    progress(f"{len(relaxed)} published values conflict with others and were not imposed: "
+    progress(f"{len(relaxed)} published values or statements conflict with others and were not "
+             f"imposed: "
              f"{', '.join(relaxed['id'])}")
