@@ -168,3 +168,22 @@ def test_every_subgroup_of_the_specs_selects_the_rows_pandas_selects(synthetic):
 def test_a_condition_the_engine_cannot_evaluate_is_an_error(where):
     with pytest.raises(SpecError, match="where"):
         where_mask(KINDS, where)
+
+
+def test_a_subgroup_of_a_variable_with_no_valid_answer_is_unknown_not_empty():
+    """A count over rows whose condition names a variable missing everywhere (counted from an
+    extract not supplied) is not 0 but not computable; a largest value over no valid value too."""
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from iro_stats.reference.specs import SpecError
+    from iro_stats.stats.measures import measure
+
+    frame = pd.DataFrame({"n": [np.nan, np.nan, np.nan], "k": [1.0, 2.0, 2.0]})
+    with pytest.raises(SpecError, match="n: no valid answers in any row"):
+        measure(frame, "count", {"count": "rows", "where": "n == 1"})
+    with pytest.raises(SpecError, match="no valid answers"):
+        measure(frame, "count", {"count": "max:n"})
+    assert measure(frame, "count", {"count": "rows", "where": "k == 3"}).value == 0
+    assert measure(frame, "count", {"count": "distinct:k", "where": "k == 3"}).value == 0

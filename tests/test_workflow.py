@@ -486,6 +486,12 @@ def test_optional_extracts_are_optional(spss_project, synthetic):
     assert lost.sum() > 20
     assert table.loc[lost, "note"].str.contains("not supplied|were its answers supplied").all()
     assert (table.loc[table["group"] == "iro", "status"] == "match").mean() > 0.8
+    # the LA-level values counted from the Cafcass records: unknown, never 0
+    la = pd.read_csv(spss_project / "results_spss" / "tables" / "la_statistics.csv")
+    counted = la["id"].str.match(r"(t6_1|s6_1|s6_3|s6_5|s6_7)\.")
+    assert counted.sum() >= 12
+    assert (la.loc[counted, "status"] == "not_computable").all(), la[counted].to_string()
+    assert la.loc[counted, "note"].str.contains("were its answers supplied").all()
     assert (spss_project / "results_spss" / "reproduction_report.html").is_file()
     assert not (spss_project / "results_spss" / "synthetic").exists()
 

@@ -57,6 +57,8 @@ ANY_YES = {
     "nonduty_lado": ("dcs_nonduty_lado", "iro_nonduty_lado"),
 }
 
+# the LA columns counted from the Cafcass enquiries (missing where that extract is not supplied)
+CAFCASS_ENQUIRY_COLUMNS = ["n_enquiries", "any_enquiry", "n_placement_enquiries"]
 COLUMNS = {
     "la_code": "Three-letter code of the LA frame (internal key; never shown beside answers)",
     "la_type": "LA type from the frame (county_council, london_borough, metropolitan_district, unitary)",
@@ -191,6 +193,12 @@ def build(frames: dict[str, pd.DataFrame], la_frame: pd.DataFrame) -> pd.DataFra
     cases = set(zip(_positions(referrals, index).tolist(), referrals["ref_case_id"].tolist()))
     la["n_referral_cases"] = _count(np.array([p for p, case in cases if not pd.isna(case)],
                                              dtype=np.int64), n)
+    # an optional extract not supplied (no rows): its counts are unknown, not zero
+    for extract, columns in (("cafcass_enquiry", CAFCASS_ENQUIRY_COLUMNS),
+                             ("cafcass_referral", ["n_referral_cases"])):
+        if not len(frames[extract]):
+            for column in columns:
+                la[column] = np.full(n, np.nan)
 
     for column, (mgr_var, dcs_var) in FIRST_VALID.items():
         value = mgr.first_valid(mgr_var)

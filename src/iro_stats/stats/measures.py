@@ -27,7 +27,7 @@ import pandas as pd
 from iro_stats.dataset import la_dataset
 from iro_stats.dataset.analysis import LA_COLUMNS
 from iro_stats.reference.specs import SpecError, load_specs
-from iro_stats.stats.where import mask, parse
+from iro_stats.stats.where import mask, parse, variables
 
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
 SPEC_FIELDS = {"dataset", "var", "codes", "where", "with", "count", "note"}
@@ -132,6 +132,10 @@ def measure(frame: pd.DataFrame | Columns, statistic: str, spec: dict) -> Measur
     rows = slice(None)
     if spec.get("where"):
         rows = data.mask(spec["where"])
+        for name in sorted(variables(parse(spec["where"]))):
+            if data.missing(name).all():   # e.g. counted from an extract not supplied
+                raise SpecError(f"{name}: no valid answers in any row, so its subgroup is "
+                                "unknown")
     m = _measure(data, rows, statistic, spec)
     in_group = data.n if isinstance(rows, slice) else int(rows.sum())
     return Measurement(m.value, m.base_n, m.excluded, data.n - in_group)
@@ -145,6 +149,8 @@ def _measure(data: Columns, rows, statistic: str, spec: dict) -> Measurement:
             return Measurement(n, n, 0)
         name = how.removeprefix("max:").removeprefix("distinct:")
         values = data[name][rows][~data.missing(name)[rows]]
+        if how.startswith("max:") and not len(values):
+            raise SpecError(f"{name}: no valid answers in the base of this statistic")
         if how.startswith("max:"):
             return Measurement(int(values.max()), len(values), n - len(values))
         return Measurement(len(set(values.tolist())), len(values), n - len(values))
