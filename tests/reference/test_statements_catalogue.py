@@ -11,7 +11,7 @@ from conftest import REFERENCE, normalise
 from test_reference import _occurs
 
 from iro_stats.common.errors import ReferenceDataError
-from iro_stats.reference.loaders import _read_yaml
+from iro_stats.reference.loaders import read_yaml
 from iro_stats.reference.statements import load_statements, statement_problems
 
 CATALOGUE = REFERENCE / "statements.yaml"
@@ -19,7 +19,7 @@ CATALOGUE = REFERENCE / "statements.yaml"
 
 @pytest.fixture(scope="module")
 def document():
-    return _read_yaml(CATALOGUE)
+    return read_yaml(CATALOGUE)
 
 
 def test_the_catalogue_loads_with_every_variable_known(codebook):

@@ -40,7 +40,7 @@ def parse_yaml(text: str) -> object:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _read_yaml(path: str | Path) -> object:
+def read_yaml(path: str | Path) -> object:
     path = Path(path)
     if not path.is_file():
         raise ReferenceDataError(f"{path}: file not found")
@@ -85,7 +85,7 @@ def schema_errors(document: object, schema_name: str) -> list[str]:
     return problems
 
 
-def _raise_if(problems: list[str], path: str | Path, what: str) -> None:
+def raise_if(problems: list[str], path: str | Path, what: str) -> None:
     if problems:
         shown = "\n  - ".join(problems[:40])
         more = f"\n  ... and {len(problems) - 40} more" if len(problems) > 40 else ""
@@ -195,10 +195,10 @@ def published_problems(frame: pd.DataFrame) -> list[str]:
 
 def load_published(path: str | Path) -> pd.DataFrame:
     """Read, validate and flatten ``published.yaml``; raise ReferenceDataError on any problem."""
-    document = _read_yaml(path)
-    _raise_if(schema_errors(document, "published"), path, "published values (schema)")
+    document = read_yaml(path)
+    raise_if(schema_errors(document, "published"), path, "published values (schema)")
     frame = flatten_published(document)
-    _raise_if(published_problems(frame), path, "published values")
+    raise_if(published_problems(frame), path, "published values")
     return frame
 
 
@@ -290,9 +290,9 @@ def codebook_problems(codebook: dict) -> list[str]:
 
 def load_codebook(path: str | Path) -> dict:
     """Read and validate ``codebook.yaml``; raise ReferenceDataError on any problem."""
-    document = _read_yaml(path)
-    _raise_if(schema_errors(document, "codebook"), path, "codebook (schema)")
-    _raise_if(codebook_problems(document), path, "codebook")
+    document = read_yaml(path)
+    raise_if(schema_errors(document, "codebook"), path, "codebook (schema)")
+    raise_if(codebook_problems(document), path, "codebook")
     return document
 
 
@@ -335,5 +335,5 @@ def load_la_frame(path: str | Path) -> pd.DataFrame:
         blank = frame.loc[(frame == "").any(axis=1), "la_code"].tolist()
         if blank:
             problems.append(f"rows {blank[:10]} have empty fields")
-    _raise_if(problems, path, "LA frame")
+    raise_if(problems, path, "LA frame")
     return frame

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iro_stats.reference.loaders import _raise_if, _read_yaml, schema_errors
+from iro_stats.reference.loaders import raise_if, read_yaml, schema_errors
 
 KINDS = ("quantifier", "ordering", "logic")
 
@@ -45,7 +45,7 @@ def statement_problems(document: dict, variables: dict[str, set[str]] | None = N
 
 def load_statements(path: str | Path, variables: dict[str, set[str]] | None = None) -> dict:
     """``statements.yaml`` checked (raises :class:`ReferenceDataError` listing every problem)."""
-    document = _read_yaml(path)
-    _raise_if(schema_errors(document, "statements"), path, "statements (schema)")
-    _raise_if(statement_problems(document, variables), path, "statements")
+    document = read_yaml(path)
+    raise_if(schema_errors(document, "statements"), path, "statements (schema)")
+    raise_if(statement_problems(document, variables), path, "statements")
     return document
