@@ -32,7 +32,7 @@ def test_the_catalogue_loads_with_every_variable_known(codebook):
                  for name, spec in codebook["datasets"].items()}
     catalogue = load_statements(CATALOGUE, variables)
     kinds = {s["kind"] for s in catalogue["statements"]}
-    assert kinds == {"quantifier", "ordering", "logic"}
+    assert kinds == {"quantifier", "ordering", "mean_range", "logic"}
 
 
 def test_every_quote_is_in_the_report(document, report_text):

@@ -71,3 +71,19 @@ def test_a_statement_on_an_extract_not_supplied_is_not_computable():
                    measure={"dataset": "iro", "var": "x", "codes": [1]})))
     assert verdicts.loc[0, "verdict"] == "not_computable"
     assert "not supplied" in verdicts.loc[0, "note"]
+
+
+def test_a_range_of_group_means_needs_both_ends_printed():
+    # means 7.4 (37/5) and 7.75 (31/4, prints 7.8 half-up): the range 7.4-7.8 holds; with the
+    # second group at 7.5 no mean prints 7.8 and it fails
+    frames = {"iro": pd.DataFrame({"x": [7, 7, 8, 8, 7]}),
+              "manager": pd.DataFrame({"y": [7, 8, 8, 8]}),
+              "dcs": pd.DataFrame({"y": [7, 8, 7, 8]})}
+    statement = {"kind": "mean_range", "min": 7.4, "max": 7.8, "decimals": 1,
+                 "ends": {"a": "min", "b": "max"}}
+    verdicts = audit(frames, _catalogue(
+        _statement("m.holds", **statement, measures={
+            "a": {"dataset": "iro", "var": "x"}, "b": {"dataset": "manager", "var": "y"}}),
+        _statement("m.fails", **statement, measures={
+            "a": {"dataset": "iro", "var": "x"}, "b": {"dataset": "dcs", "var": "y"}})))
+    assert list(verdicts["verdict"]) == ["holds", "fails"]

@@ -72,3 +72,24 @@ def test_words_give_way_to_an_exact_value(published, codebook):
     if pd.notna(rows.loc[exact_id, "base_n_min"]):
         base = int((answers != missing_codes(codebook).not_answered).sum())
         assert rows.loc[exact_id, "base_n_min"] <= base <= rows.loc[exact_id, "base_n_max"]
+
+
+def test_the_tilted_reference_is_the_kl_projection_of_the_hump_onto_its_mean():
+    """p_c ~ hump_c exp(t c) has the asked mean, and among distributions with that mean it is
+    the closest to the hump in KL divergence (checked against scipy's constrained minimiser)."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    from iro_stats.synth.respondents import hump, tilted
+
+    codes = list(range(1, 11))
+    p = tilted(codes, 7.4)
+    assert abs((p * np.array(codes)).sum() - 7.4) < 1e-9 and (p > 0).all()
+    q = hump(codes)
+    kl = lambda x: float((x * np.log(x / q)).sum())          # noqa: E731
+    found = minimize(kl, q, method="SLSQP", bounds=[(1e-9, 1)] * 10, constraints=[
+        {"type": "eq", "fun": lambda x: x.sum() - 1},
+        {"type": "eq", "fun": lambda x: (x * np.array(codes)).sum() - 7.4}])
+    assert found.success and abs(kl(found.x) - kl(p)) < 1e-6
+    assert np.abs(found.x - p).max() < 1e-3
+    assert np.allclose(tilted(codes, (q * np.array(codes)).sum()), q, atol=1e-9)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from iro_stats.reference.loaders import raise_if, read_yaml, schema_errors
 
-KINDS = ("quantifier", "ordering", "logic")
+KINDS = ("quantifier", "ordering", "mean_range", "logic")
 
 
 def statement_problems(document: dict, variables: dict[str, set[str]] | None = None) -> list[str]:
@@ -31,6 +31,9 @@ def statement_problems(document: dict, variables: dict[str, set[str]] | None = N
             if unknown or len(s["top"]) >= len(measures):
                 problems.append(f"{sid}: top must name some but not all of its measures "
                                 f"({sorted(unknown) or s['top']})")
+        if s.get("ends") and (set(s["ends"]) != set(measures)
+                              or set(s["ends"].values()) != {"min", "max"}):
+            problems.append(f"{sid}: ends must give each measure an end, both ends used")
         if variables is None:
             continue
         for name, m in ({"measure": s["measure"]} if "measure" in s else measures).items():

@@ -7,6 +7,7 @@ Each measure is a valid percentage, measured by the engine of the published valu
 - ``quantifier``: the percentage lies in its quantifier's interval (``holds_for: any``: one of
   its measures does; ``all``: each does);
 - ``ordering``: every measure in ``top`` is larger than every other (times the relation's ratio);
+- ``mean_range``: each group's mean prints inside a printed range, whose ends two of them print;
 - ``logic``: no record of the dataset where ``if`` is true has ``then`` false (a missing answer
   makes neither true nor false, so it is never a violation).
 
@@ -67,6 +68,23 @@ def _ordering(s: dict, catalogue: dict, frames) -> tuple[str, str, bool]:
     return condition, measured, holds
 
 
+def _mean_range(s: dict, catalogue: dict, frames) -> tuple[str, str, bool]:
+    """Each group's mean prints inside the range, and the lowest and highest print as its ends
+    (which group gave which end the report does not say)."""
+    from iro_stats.common.rounding import prints_as
+
+    means = {name: exact(measure(frames[m["dataset"]], "mean", m).value)
+             for name, m in s["measures"].items()}
+    d = s["decimals"]
+    low, high = Fraction(repr(s["min"])) - Fraction(1, 2 * 10 ** d), \
+        Fraction(repr(s["max"])) + Fraction(1, 2 * 10 ** d)
+    holds = (all(low <= v < high for v in means.values())
+             and prints_as(min(means.values()), s["min"], d)
+             and prints_as(max(means.values()), s["max"], d))
+    measured = "; ".join(f"{name} mean {float(v):.{d + 1}f}" for name, v in means.items())
+    return f"means {s['min']:g}-{s['max']:g}, both ends printed", measured, holds
+
+
 def _broken(frames: dict[str, Columns], s: dict) -> tuple[np.ndarray, int]:
     """Rows of the dataset where ``if`` is true and ``then`` false, and rows where ``if`` is true."""
     data = frames[s["dataset"]]
@@ -93,7 +111,8 @@ def _logic(s: dict, catalogue: dict, frames) -> tuple[str, str, bool]:
             f"{int(broken.sum())} of {applies} records break it", not broken.any())
 
 
-JUDGES = {"quantifier": _quantifier, "ordering": _ordering, "logic": _logic}
+JUDGES = {"quantifier": _quantifier, "ordering": _ordering, "mean_range": _mean_range,
+          "logic": _logic}
 
 
 def audit(frames: dict[str, pd.DataFrame | Columns], catalogue: dict) -> pd.DataFrame:

@@ -79,6 +79,9 @@ def _plausible(codes: list[int], n: int, rng, not_answered: int) -> list[int]:
     return answers
 
 
+# targets that tell every code apart, so that only soft goals can shape the counts (_prior)
+TOLD_APART = ("mean", "sd", "interval", "allowed", "group_mean")
+
 # goal-id suffixes of an approximation in words (its interval and its printed base)
 WORDS_GOALS = ("words_lo", "words_hi", "words_base")
 
@@ -190,7 +193,7 @@ def spread_within_cuts(codes: list[int], targets: list[dict],
     only 'agree' = 4-5 is printed) shared out in a gentle hump over the scale instead of as the
     solver's corner left them; every published percentage, count and interval stays. Unchanged
     where a mean or SD is published (they tell every code apart)."""
-    if any(t["statistic"] in ("mean", "sd") for t in targets):
+    if any(t["statistic"] in ("mean", "sd", "group_mean") for t in targets):
         return dict(counts)
     sets = [set(t["codes"]) for t in targets
             if t["statistic"] in ("count", "percent", "words", *STATEMENT_GOALS)]
@@ -265,14 +268,7 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         elif target["statistic"] == "sd":
             pass  # met through the counts chosen by _with_sd
         elif target["statistic"] == "mean":
-            half = Fraction(1, 2 * 10 ** target["decimals"])
-            centre = Fraction(str(target["value"]))
-            weights = tuple(float(c) for _, c in den)
-            # (centre - half) * n <= sum(code) < (centre + half) * n, n = sum(den)
-            goals.append(Total(target["id"] + ":lo", den, 0, np.inf,
-                               tuple(w - float(centre - half) for w in weights)))
-            goals.append(Total(target["id"] + ":hi", den, -np.inf, -1e-9,
-                               tuple(w - float(centre + half) for w in weights)))
+            goals += mean_goals(target["id"], den, target["value"], target["decimals"])
         if target.get("base_min") is not None:
             goals.append(Total(target["id"] + ":base", den, target["base_min"], target["base_max"]))
     for goal_id, routed, n in at_least:
@@ -282,8 +278,10 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         goals += [Total(f"{var['name']}:sd:{c}", ((atoms[0], c),), k, k) for c, k in exact.items()]
     goals.append(Near("few_missing", tuple((a, not_answered) for a in atoms),
                       0.02 * int(asked.sum())))
-    if any(t["statistic"] in ("mean", "sd", "interval", "allowed") for t in targets):
-        goals += _prior(atoms, atom_of, codes)   # where spreading cannot act (codes told apart)
+    if any(t["statistic"] in TOLD_APART for t in targets):   # where spreading cannot act
+        means = [float(Fraction(str(t["value"]))) for t in targets
+                 if t["statistic"] in ("mean", "group_mean") and not t.get("where")]
+        goals += _prior(atoms, atom_of, codes, means[0] if means else None)
     counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
@@ -307,19 +305,56 @@ def hump(codes: list[int]) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _prior(atoms: list, atom_of: pd.Series, codes: list[int]) -> list:
-    """Soft goals keeping each atom's counts near the reference shape (:func:`hump`), one unit of
-    the objective per respondent away from it (L1, the linear programme's stand-in for the
-    Kullback-Leibler distance), for a variable whose codes the targets tell apart (a mean, an
-    SD, a statement), which :func:`spread_within_cuts` cannot reshape. Every printed value weighs
-    a hundred times more, so the prior only decides what they leave free."""
-    shares = hump(codes)
+def tilted(codes: list[int], mean: float) -> np.ndarray:
+    """The distribution closest to :func:`hump` in Kullback-Leibler divergence among those with
+    the given mean: the hump exponentially tilted, ``p_c ~ hump_c exp(t c)``, ``t`` found by
+    bisection (the mean rises with ``t``)."""
+    base, values = hump(codes), np.array(codes, float)
+    mean = min(max(mean, values.min() + 1e-6), values.max() - 1e-6)
+    low, high = -50.0, 50.0
+    for _ in range(200):
+        t = (low + high) / 2
+        w = base * np.exp(t * (values - values.mean()))
+        if (w * values).sum() / w.sum() < mean:
+            low = t
+        else:
+            high = t
+    return w / w.sum()
+
+
+def _prior(atoms: list, atom_of: pd.Series, codes: list[int], mean: float | None = None) -> list:
+    """Soft goals keeping each atom's counts near the reference shape, one unit of the objective
+    per respondent away from it (L1), for a variable whose codes the targets tell apart (a mean,
+    an SD, a statement), which :func:`spread_within_cuts` cannot reshape: the :func:`hump`, or
+    with a published ``mean`` the hump tilted to it (:func:`tilted`, its KL projection). Every
+    printed value weighs a hundred times more, so the prior only decides what they leave free."""
+    shares = hump(codes) if mean is None else tilted(codes, mean)
     goals = []
     for a in atoms:
         n = int((atom_of == a).sum())
         goals += [Near(f"prior:{c}", ((a, c),), float(round(n * share)))
                   for c, share in zip(codes, shares)]
     return goals
+
+
+def mean_goals(pid: str, den: tuple, value, decimals: int, ends=("lo", "hi")) -> list:
+    """The mean over the cells ``den`` (code weights) prints as ``value`` at ``decimals``:
+    ``(value - half) n <= sum(code) < (value + half) n`` as two weighted totals (ids
+    ``pid:<end>``)."""
+    half = Fraction(1, 2 * 10 ** decimals)
+    centre = Fraction(str(value))
+    weights = tuple(float(c) for _, c in den)
+    return [Total(f"{pid}:{ends[0]}", den, 0, np.inf,
+                  tuple(w - float(centre - half) for w in weights)),
+            Total(f"{pid}:{ends[1]}", den, -np.inf, -1e-9,
+                  tuple(w - float(centre + half) for w in weights))]
+
+
+def _mean_goals(target: dict, inside: list, codes: list[int], frame, missing) -> list:
+    """A group's mean at its end of a range the report prints (relaxed as words are)."""
+    den = tuple((a, c) for a in inside for c in codes)
+    return mean_goals(target["id"], den, target["value"], target["decimals"],
+                      ("words_lo", "words_hi"))
 
 
 def _interval_goals(target: dict, inside: list, codes: list[int], frame, missing) -> list:
@@ -360,7 +395,8 @@ def _allowed_goals(target: dict, inside: list, codes: list[int], frame, missing)
 
 
 # statement targets (synth/statements.py) -> their goals; relaxed before any printed number
-STATEMENT_GOALS = {"interval": _interval_goals, "below": _below_goals, "allowed": _allowed_goals}
+STATEMENT_GOALS = {"interval": _interval_goals, "below": _below_goals, "allowed": _allowed_goals,
+                   "group_mean": _mean_goals}
 
 
 def words_goals(target: dict, num: tuple, den: tuple, near: bool = True) -> list:

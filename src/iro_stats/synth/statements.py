@@ -7,6 +7,8 @@ words admit becomes a constraint of the same solver as the printed numbers
 - an ``ordering`` within one dataset: every measure outside ``top`` stays below the smallest
   share of ``top`` (divided by the relation's ratio), which the variables of ``top`` fix when
   they are generated first (``statistic: below``);
+- a ``mean_range``: each group's mean at the end of the range the statement gives it
+  (``statistic: group_mean``);
 - a ``logic`` rule whose ``then`` names one variable: on the rows where ``if`` holds, only that
   variable's codes that satisfy ``then`` (``statistic: allowed``), generated after the
   variables of ``if``.
@@ -59,6 +61,11 @@ def statement_targets(catalogue: dict, dataset: str, codebook: dict) -> dict[str
                     add(m["var"], {"id": s["id"], "statistic": "below", "codes": m["codes"],
                                    "than": top, "ratio": ratio,
                                    "after": [t["var"] for t in top]})
+        elif s["kind"] == "mean_range":
+            for name, m in s["measures"].items():
+                if m["dataset"] == dataset and m["var"] in variables:
+                    add(m["var"], {"id": s["id"], "statistic": "group_mean",
+                                   "value": s[s["ends"][name]], "decimals": s["decimals"]})
         elif s["kind"] == "logic" and s["dataset"] == dataset:
             (var,) = _names(s["then"], variables) or [None]
             if var is None or variables[var]["kind"] not in ("categorical", "ordinal", "binary"):
