@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from iro_stats.reference.loaders import scale_of
+
 SURE, LEAST = 90, 60
 AMBIGUOUS = 2      # a rival within this many points makes a match doubtful
 MISSING_WORDS = ("don't know", "dont know", "not sure", "prefer not", "no answer",
@@ -46,9 +48,7 @@ def _norm(text: str) -> str:
 
 
 def _scale(codebook: dict, var: dict) -> dict[float, str]:
-    labels = var.get("values")
-    scale = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
-    return {float(k): str(v) for k, v in scale.items()}
+    return {float(k): str(v) for k, v in scale_of(codebook, var).items()}
 
 
 def _similarity(a: str, b: str) -> float:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from iro_stats.read.mapping import code_pairs
 from iro_stats.read.spss import Extract, ExtractError
-from iro_stats.reference.loaders import MissingCodes, missing_codes
+from iro_stats.reference.loaders import MissingCodes, missing_codes, scale_of
 
 NUMERIC_KINDS = ("categorical", "ordinal", "binary", "count", "continuous")
 FIRST_ROWS = 5
@@ -109,15 +109,11 @@ def _missing(codebook: dict) -> tuple[float, ...]:
 
 
 def _codes(codebook: dict, var: dict) -> set[float]:
-    labels = var.get("values")
-    scale = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
-    return {float(c) for c in scale}
+    return {float(c) for c in scale_of(codebook, var)}
 
 
 def _labels(codebook: dict, var: dict) -> dict[str, float]:
-    labels = var.get("values")
-    scale = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
-    return {_norm(text): float(code) for code, text in scale.items()}
+    return {_norm(text): float(code) for code, text in scale_of(codebook, var).items()}
 
 
 def _norm(text: str) -> str:

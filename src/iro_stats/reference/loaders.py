@@ -236,6 +236,13 @@ def missing_codes(codebook: dict) -> MissingCodes:
                         labels={int(roles[r]["code"]): roles[r]["label"] for r in MISSING_ROLES})
 
 
+def scale_of(codebook: dict, var: dict) -> dict:
+    """A codebook variable's value labels, code -> label: its named scale or its own ``values``
+    (empty for a variable without codes)."""
+    labels = var.get("values")
+    return codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
+
+
 def codebook_problems(codebook: dict) -> list[str]:
     """Rules the codebook schema cannot state."""
     problems = []

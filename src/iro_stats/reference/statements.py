@@ -8,8 +8,6 @@ from pathlib import Path
 
 from iro_stats.reference.loaders import raise_if, read_yaml, schema_errors
 
-KINDS = ("quantifier", "ordering", "mean_range", "logic")
-
 
 def statement_problems(document: dict, variables: dict[str, set[str]] | None = None) -> list[str]:
     """Rules the schema cannot state; ``variables``: dataset -> its variable names (codebook and

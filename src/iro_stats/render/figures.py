@@ -88,7 +88,7 @@ def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
     else:
         axis_of, categories, series = "row", rows, columns
     height = 0.8 / len(series)
-    top, unchecked = 0.0, False
+    top = 0.0
     for s, (skey, slabel) in enumerate(series):
         for i, (ckey, _) in enumerate(categories):
             chosen = cells[cells[axis_of] == ckey]
@@ -99,7 +99,6 @@ def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
             value = cell["value"] if pd.notna(cell["value"]) else 0.0
             colour = OKABE_ITO[s % len(OKABE_ITO)]
             faint = _unchecked(cell, chart)
-            unchecked |= faint
             ax.barh(y, value, height=height * 0.92, color=colour, edgecolor="#333333" if faint
                     else colour, linewidth=0.4, **(UNCHECKED if faint else {}),
                     label=slabel if i == 0 and skey is not None else None)
@@ -109,7 +108,7 @@ def _bars(ax, cells: pd.DataFrame, chart: dict) -> None:
     ax.invert_yaxis()
     percent = (cells["statistic"] == "percent").all()
     ax.set_xlim(0, 100 if percent and top <= 90 else max(top * 1.15, 1) if not percent else 110)
-    _unchecked_legend(ax, unchecked)
+    _unchecked_legend(ax, chart["_unchecked"])
 
 
 def _stacked(ax, cells: pd.DataFrame, chart: dict) -> None:
@@ -121,7 +120,6 @@ def _stacked(ax, cells: pd.DataFrame, chart: dict) -> None:
             cell = cells[(cells["column"] == ckey) & (cells["row"] == rkey)].iloc[0]
             value = cell["value"] if pd.notna(cell["value"]) else 0.0
             faint = _unchecked(cell, chart)
-            chart["_unchecked"] = chart.get("_unchecked", False) or faint
             ax.barh(i, value, left=left, height=0.6, color=colours[r % len(colours)],
                     edgecolor="#555555" if faint else "white", linewidth=0.6,
                     **(UNCHECKED if faint else {}), label=rlabel if i == 0 else None)
@@ -146,7 +144,6 @@ def _means(ax, cells: pd.DataFrame, chart: dict) -> None:
         low_ci, high_ci = cell["ci_low"], cell["ci_high"]
         err = [[cell["value"] - low_ci], [high_ci - cell["value"]]] if pd.notna(low_ci) else None
         faint = _unchecked(cell, chart)
-        chart["_unchecked"] = chart.get("_unchecked", False) or faint
         ax.errorbar(cell["value"], i, xerr=err, fmt="o", color=OKABE_ITO[0], ecolor="#555555",
                     elinewidth=1, capsize=3, markersize=5,
                     markerfacecolor="white" if faint else OKABE_ITO[0])
@@ -187,8 +184,10 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    chart = {**layout["chart"], "_synthetic": source == "synthetic"}
     plotted = cells[cells["plotted"].astype(bool)]
+    synthetic = source == "synthetic"
+    chart = {**layout["chart"], "_synthetic": synthetic,
+             "_unchecked": synthetic and bool(plotted["published_id"].isna().any())}
     title = _wrap(f"{layout['source']} {layout['title']}", 72)
     if source == "synthetic":
         base = f"{base.rstrip('.')}. {SYNTHETIC_NOTE}."
@@ -211,7 +210,7 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
         fig.text(0.01, 0.08 / height, base, fontsize=7.5, color="#333333", va="bottom")
         if legend_below:   # in figure coordinates, between the axis label and the base line
             handles, labels = ax.get_legend_handles_labels()
-            if chart.get("_unchecked"):
+            if chart["_unchecked"]:
                 from matplotlib.patches import Patch
 
                 handles.append(Patch(facecolor="#888888", **UNCHECKED))
@@ -219,7 +218,7 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
             fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5),
                        bbox_to_anchor=(0.5, bottom_in / height), frameon=False, fontsize=7.5,
                        handlelength=1.2, columnspacing=1.0)
-        elif chart.get("_unchecked") and chart["type"] == "means":
+        elif chart["_unchecked"] and chart["type"] == "means":
             _unchecked_legend(ax, False, ([ax.plot([], [], "o", color=OKABE_ITO[0],
                                                    markerfacecolor="white")[0]],
                                           [UNCHECKED_LABEL]))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from iro_stats.common.atomic import atomic_path
 from iro_stats.common.errors import IroStatsError
-from iro_stats.reference.loaders import missing_codes
+from iro_stats.reference.loaders import missing_codes, scale_of
 
 HEADER_STAMP = b"01 Apr 1200:00:00"  # creation date (9 bytes) and time (8 bytes)
 STAMP_OFFSET = 92                    # after rec_type, product name, layout ... bias (SPSS header)
@@ -26,9 +26,7 @@ MEASURE = {"id": "nominal", "la": "nominal", "categorical": "nominal", "binary":
 
 
 def _labels(codebook: dict, var: dict) -> dict[float, str]:
-    labels = var.get("values")
-    labels = codebook["scales"][labels] if isinstance(labels, str) else (labels or {})
-    out = {float(code): label for code, label in labels.items()}
+    out = {float(code): label for code, label in scale_of(codebook, var).items()}
     out.update({float(code): label for code, label in missing_codes(codebook).labels.items()})
     return out
 

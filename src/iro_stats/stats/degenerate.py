@@ -13,14 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from iro_stats.reference.loaders import scale_of
+
 SCANNED = ("categorical", "ordinal", "binary", "count", "continuous")
 COLUMNS = ["dataset", "variable", "label", "finding", "valid_n"]
 
 
 def _scale(codebook: dict, var: dict) -> dict[int, str]:
-    labels = var.get("values") or {}
-    labels = codebook["scales"][labels] if isinstance(labels, str) else labels
-    return {int(c): str(label) for c, label in labels.items()}
+    return {int(c): str(label) for c, label in scale_of(codebook, var).items()}
 
 
 def expected_empty(resolved: dict, published: pd.DataFrame) -> set[tuple[str, str, int]]:

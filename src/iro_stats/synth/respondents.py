@@ -26,16 +26,14 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from iro_stats.reference.loaders import missing_codes
+from iro_stats.reference.loaders import missing_codes, scale_of
 from iro_stats.synth.counts import Infeasible, Near, Percent, Total, solve
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _scale(codebook: dict, var: dict) -> list[int]:
-    labels = var.get("values")
-    labels = codebook["scales"][labels] if isinstance(labels, str) else labels
-    return sorted(int(c) for c in labels)
+    return sorted(int(c) for c in scale_of(codebook, var))
 
 
 def codes_where(codebook: dict, var: dict, condition: str) -> list[int]:
@@ -79,8 +77,10 @@ def _plausible(codes: list[int], n: int, rng, not_answered: int) -> list[int]:
     return answers
 
 
-# targets that tell every code apart, so that only soft goals can shape the counts (_prior)
-TOLD_APART = ("mean", "sd", "interval", "allowed", "group_mean")
+# targets on a mean or SD (published, or a group's mean in words) tell every code apart, as do
+# statement intervals and allowed codes: only soft goals can shape their counts (_prior)
+MEANS = ("mean", "sd", "group_mean")
+TOLD_APART = (*MEANS, "interval", "allowed")
 
 # goal-id suffixes of an approximation in words (its interval and its printed base)
 WORDS_GOALS = ("words_lo", "words_hi", "words_base")
@@ -193,7 +193,7 @@ def spread_within_cuts(codes: list[int], targets: list[dict],
     only 'agree' = 4-5 is printed) shared out in a gentle hump over the scale instead of as the
     solver's corner left them; every published percentage, count and interval stays. Unchanged
     where a mean or SD is published (they tell every code apart)."""
-    if any(t["statistic"] in ("mean", "sd", "group_mean") for t in targets):
+    if any(t["statistic"] in MEANS for t in targets):
         return dict(counts)
     sets = [set(t["codes"]) for t in targets
             if t["statistic"] in ("count", "percent", "words", *STATEMENT_GOALS)]

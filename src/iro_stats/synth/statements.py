@@ -18,16 +18,9 @@ Every such target is relaxed before any printed number, and listed, where they c
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 
-from iro_stats.synth.respondents import codes_where
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _names(text: str, known) -> list[str]:
-    return sorted({w for w in _WORD.findall(text or "") if w in known})
+from iro_stats.synth.respondents import _names, codes_where
 
 
 def statement_targets(catalogue: dict, dataset: str, codebook: dict) -> dict[str, list[dict]]:
@@ -67,10 +60,10 @@ def statement_targets(catalogue: dict, dataset: str, codebook: dict) -> dict[str
                     add(m["var"], {"id": s["id"], "statistic": "group_mean",
                                    "value": s[s["ends"][name]], "decimals": s["decimals"]})
         elif s["kind"] == "logic" and s["dataset"] == dataset:
-            (var,) = _names(s["then"], variables) or [None]
+            (var,) = sorted(_names(s["then"], variables)) or [None]
             if var is None or variables[var]["kind"] not in ("categorical", "ordinal", "binary"):
                 continue
             allowed = codes_where(codebook, variables[var], s["then"])
             add(var, {"id": s["id"], "statistic": "allowed", "codes": allowed,
-                      "where": s["if"], "after": _names(s["if"], variables)})
+                      "where": s["if"], "after": sorted(_names(s["if"], variables))})
     return out

@@ -527,7 +527,6 @@ def calibrate_frame(frame: pd.DataFrame, spec: ModelSpec, published: pd.DataFram
     if joint is not None:
         rest.remove(joint)
         others = [m for m in rest if len(spec.models[m].published_terms) > 1]
-        problems: list[str] = []
         # each realisation in turn until the refit prints Table A.3 (the dropped predictors'
         # significance is settled only by the last step)
         for tries, done in enumerate(calibrate_joint(frame, spec, published, resolved, derived,
