@@ -453,20 +453,44 @@ def test_one_bootstrap_replicate_equals_ols_on_the_resampled_rows():
 
 def test_robustness_checks_cover_every_final_term(frame, spec):
     results = models.fit_models(frame, spec)
-    table = robustness.robustness(results, spec, replicates=50, seed=1)
+    table = robustness.robustness(results, spec, replicates=50, seed=1, frame=frame)
     for name, res in results.items():
         terms = set(res.final.terms[1:])
-        for check in ("cluster_se", "bootstrap_beta"):
+        for check in ("identification", "cr2", "own_sample", "bootstrap_beta"):
             got = set(table[(table["model"] == name) & (table["check"] == check)]["term"])
             assert got == terms, (name, check)
         selected = table[(table["model"] == name) & (table["check"] == "bootstrap_selection")]
         assert set(selected["term"]) == set(spec.models[name].predictors)
-    ordinal = table[table["check"] == "ordinal_logit"]
-    assert set(ordinal["model"]) == {n for n, r in results.items() if r.final_predictors}
-    # cluster-robust estimates are the OLS coefficients (only the SEs change)
+    ordinal = table[table["check"] == "ordinal"]
+    assert set(ordinal["model"]) == set(results)
+    # the ordinal model's own elimination names every full-model predictor: kept or removed
+    for name in results:
+        mine = ordinal[ordinal["model"] == name]
+        removed = set(mine.loc[mine["note"].str.contains("removed"), "term"])
+        kept = {t.predictor for t in results[name].design.terms
+                if t.name in set(mine.loc[mine["note"].str.contains("kept"), "term"])}
+        assert removed | kept == set(spec.models[name].predictors) and not removed & kept
+    # CR2 estimates are the OLS coefficients (only the SEs change); a term with fewer
+    # identifying LAs than the minimum has no SE or p
+    cr2 = table[table["check"] == "cr2"]
     b = results["model_b"]
-    robust = table[(table["model"] == "model_b") & (table["check"] == "cluster_se")]
-    np.testing.assert_allclose(robust["estimate"], b.final.b[1:], rtol=1e-10)
+    np.testing.assert_allclose(cr2[cr2["model"] == "model_b"]["estimate"], b.final.b[1:],
+                               rtol=1e-10)
+    few = cr2["n_la"] < spec.robustness["min_clusters"]
+    assert cr2.loc[few, ["se", "p"]].isna().all().all()
+    assert cr2.loc[few, "note"].str.startswith("not estimable with clustering").all()
+
+
+def test_own_sample_refit_equals_the_final_model_fitted_alone(frame, spec):
+    """The own-sample check is the final model's predictors run as a full model of their own."""
+    results = models.fit_models(frame, spec)
+    rows = pd.DataFrame(robustness.own_sample(results["model_c"], frame, spec))
+    alone = copy.deepcopy(spec_document())
+    alone["models"]["model_c"]["predictors"] = results["model_c"].final_predictors
+    ref = models.fit_model(frame, model_spec.parse_spec(alone), "model_c").full
+    np.testing.assert_allclose(rows["estimate"], ref.beta[1:], rtol=1e-10)
+    np.testing.assert_allclose(rows["p"], ref.p[1:], rtol=1e-10)
+    assert (rows["n"] == ref.n).all()
 
 
 # --------------------------------------------------------------------------- outputs

@@ -31,6 +31,7 @@ rule models:
         outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.coefficients)),
         figures=lambda wildcards, output: os.path.dirname(output.plot_png),
         seed=config["seed"],
+        disclosure=DISCLOSURE_OPTIONS,
     threads: 1
     resources:
         mem_mb=1500,
@@ -42,6 +43,6 @@ rule models:
     shell:
         "{params.python} -m iro_stats models --frames {params.frames}"
         " --models {input.models} --published {input.published} --codebook {input.codebook}"
-        " --outdir {params.outdir} --seed {params.seed}"
+        " --outdir {params.outdir} --seed {params.seed} {params.disclosure}"
         " --figures {params.figures}"
         " > {log} 2>&1"

@@ -26,7 +26,11 @@ DUMMY_KEYS = {"codes", "missing", "label"}
 MODEL_KEYS = {"label", "outcome", "predictors", "published"}
 
 
-ROBUSTNESS_KEYS = {"cluster", "bootstrap_replicates", "bootstrap_seed", "interval", "ordinal"}
+ROBUSTNESS_KEYS = {"cluster", "bootstrap_replicates", "bootstrap_seed", "interval", "ordinal",
+                   "min_clusters", "min_df", "bootstrap_min_estimable", "wild_replicates",
+                   "wild_weights", "imputations", "imputation_iterations"}
+
+WILD_WEIGHTS = {"webb", "rademacher", "mammen", "norm"}
 
 
 class ModelSpecError(IroStatsError):
@@ -182,6 +186,21 @@ def parse_spec(document: dict, source: str = "models spec") -> ModelSpec:
         problems.append("models: no models")
     robustness = document.get("robustness") or {}
     problems += _unknown("robustness", robustness, ROBUSTNESS_KEYS)
+    for key in ("min_clusters", "wild_replicates", "imputations", "imputation_iterations"):
+        value = robustness.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"robustness.{key}: a positive whole number, not {value!r}")
+    if robustness.get("imputations", 2) < 2:
+        problems.append("robustness.imputations: at least 2 (Rubin's rules need a between "
+                        "variance)")
+    value = robustness.get("min_df", 1.0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        problems.append(f"robustness.min_df: a positive number, not {value!r}")
+    value = robustness.get("bootstrap_min_estimable", 0.5)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        problems.append(f"robustness.bootstrap_min_estimable: a share in (0, 1], not {value!r}")
+    if robustness.get("wild_weights", "webb") not in WILD_WEIGHTS:
+        problems.append(f"robustness.wild_weights: one of {', '.join(sorted(WILD_WEIGHTS))}")
     for m in robustness.get("ordinal") or ():
         if m not in models:
             problems.append(f"robustness.ordinal: unknown model '{m}'")

@@ -107,10 +107,11 @@ def coefficient_plot(results: dict[str, ModelResult], spec: ModelSpec,
 
 
 def write_appendix_b(frames_dir, spec_path, published_path, codebook_path, outdir, *,
-                     seed: int, figures=None) -> dict[str, Path]:
+                     seed: int, figures=None, threshold: int | None = None) -> dict[str, Path]:
     """Fit the models of ``spec_path`` on the IRO analysis frame of ``frames_dir`` and write every
     output under ``outdir`` (``models/`` and ``spss/``), the coefficient plot in ``figures``
-    (default ``outdir/models``). Returns the written paths by name. The SPSS syntax names the
+    (default ``outdir/models``). Returns the written paths by name. With disclosure control
+    (``threshold``), counts of IROs below it are withheld from the robustness checks. The SPSS syntax names the
     missing codes of the codebook at ``codebook_path``. The bootstrap runs in its own jobs
     (:mod:`iro_stats.stats.bootstrap`)."""
     from iro_stats.common import atomic
@@ -147,7 +148,7 @@ def write_appendix_b(frames_dir, spec_path, published_path, codebook_path, outdi
     atomic.write_csv(paths["table_csv"], table)
     atomic.write_text(paths["table_html"], table_a3_html(table, results, spec))
     coefficient_plot(results, spec, comparison, paths["plot_png"], paths["plot_svg"])
-    atomic.write_csv(paths["robustness"], robustness(results, spec, 0, seed))
+    atomic.write_csv(paths["robustness"], robustness(results, spec, 0, seed, iro, threshold))
     atomic.write_text(paths["syntax"], spss_models.regression_syntax(
         spec, results, missing_codes(load_codebook(codebook_path)),
         data_file=paths["syntax_data"].name))

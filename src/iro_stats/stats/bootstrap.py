@@ -1,6 +1,12 @@
 """Cluster bootstrap over LAs of the Appendix B models, on the full model's sample: how often
 backward elimination keeps each predictor, and percentile intervals of each final-model beta.
-Replicates are frequency weights, so that every replicate of a model is solved at once."""
+Replicates are frequency weights, so that every replicate of a model is solved at once.
+
+A replicate whose full-model design is rank-deficient (e.g. no LA of a dummy set's reference
+category drawn: the dummies add up to the constant) is detected, counted and excluded, never
+solved by a generalised inverse. Base of every share: the replicates with full rank. A term is
+estimable in a replicate when its column varies there; a beta's interval is shown only where the
+term is estimable in at least ``robustness.bootstrap_min_estimable`` of the replicates."""
 
 from __future__ import annotations
 
@@ -15,15 +21,28 @@ from iro_stats.stats.design import Design
 from iro_stats.stats.models import ModelResult
 
 
-def _solve_masked(xtx: np.ndarray, xty: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Batched least squares on the columns in ``mask`` (B x p); other coefficients are 0."""
+def _masked(xtx: np.ndarray, mask: np.ndarray) -> np.ndarray:
     outer = mask[:, :, None] & mask[:, None, :]
-    a = np.where(outer, xtx, 0.0) + np.eye(xtx.shape[1])[None] * (~mask)[:, :, None]
-    b = (xty * mask)[..., None]
-    try:
-        return np.linalg.solve(a, b)[..., 0]
-    except np.linalg.LinAlgError:  # a replicate whose design is collinear: minimum-norm solution
-        return (np.linalg.pinv(a) @ b)[..., 0]
+    return np.where(outer, xtx, 0.0) + np.eye(xtx.shape[1])[None] * (~mask)[:, :, None]
+
+
+def rank_deficient(xtx: np.ndarray, mask: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """Per replicate: whether the cross-product of the columns in ``mask`` is singular (its
+    smallest eigenvalue, scaled to unit diagonal, below ``tol``)."""
+    a = _masked(xtx, mask)
+    scale = 1 / np.sqrt(np.maximum(np.einsum("bjj->bj", a), 1e-300))
+    return np.linalg.eigvalsh(a * scale[:, :, None] * scale[:, None, :])[:, 0] < tol
+
+
+def _solve_masked(xtx: np.ndarray, xty: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Batched least squares on the columns in ``mask`` (B x p); other coefficients are 0, and
+    every coefficient of a rank-deficient replicate is NaN (never a minimum-norm solution)."""
+    bad = rank_deficient(xtx, mask)
+    out = np.full(mask.shape, np.nan)
+    if (~bad).any():
+        a = _masked(xtx[~bad], mask[~bad])
+        out[~bad] = np.linalg.solve(a, (xty[~bad] * mask[~bad])[..., None])[..., 0]
+    return out
 
 
 def cluster_weights(clusters: np.ndarray, replicates: int, seed) -> np.ndarray:
@@ -75,16 +94,25 @@ class _Moments:
         return b, self.yty - (b * self.xty).sum(axis=1)
 
 
+def full_model_rank_deficient(d: Design, w: np.ndarray) -> np.ndarray:
+    """Per replicate: whether the full model's design (its varying columns) is rank-deficient."""
+    mo = _Moments.of(d, w)
+    return rank_deficient(mo.xtx, mo.mask(np.ones((len(w), len(d.predictors)), bool),
+                                          d.predictors))
+
+
 def weighted_backward(d: Design, w: np.ndarray, p_remove: float) -> np.ndarray:
     """:func:`backward` for every row of frequency weights ``w`` at once: which of the design's
-    predictors each replicate keeps (replicates x predictors)."""
+    predictors each replicate keeps (replicates x predictors); a rank-deficient replicate
+    (:func:`full_model_rank_deficient`) keeps none."""
     mo = _Moments.of(d, w)
     reps = len(w)
     active = np.array([[bool(len(mo.groups[p])) for p in d.predictors]] * reps)
     for i, p in enumerate(d.predictors):
         if len(mo.groups[p]):
             active[:, i] = mo.usable[:, mo.groups[p]].any(axis=1)
-    running = np.ones(reps, dtype=bool)
+    running = ~rank_deficient(mo.xtx, mo.mask(active, d.predictors))
+    active[~running] = False
     for _ in range(len(d.predictors)):
         mask = mo.mask(active, d.predictors)
         _, sse_full = mo.fit(mask)
@@ -126,56 +154,78 @@ def weighted_betas(d: Design, w: np.ndarray, predictors) -> np.ndarray:
 def bootstrap_draws(res: ModelResult, spec: ModelSpec, replicates: int,
                     seed: int) -> pd.DataFrame:
     """Raw cluster-bootstrap replicates over LAs on the full model's sample, one row per
-    replicate and predictor term: whether backward elimination keeps the term's predictor
-    (``kept``) and the term's beta with the final model held fixed (``beta``). Replicates of
-    different seeds can be pooled (see :func:`summarise_bootstrap`)."""
+    replicate and predictor term: whether the replicate's full-model design is rank-deficient
+    (``rank_deficient``: then it is excluded from every summary), whether backward elimination
+    keeps the term's predictor (``kept``) and the term's beta with the final model held fixed
+    (``beta``, NaN where the term does not vary). Replicates of different seeds can be pooled
+    (see :func:`summarise_bootstrap`)."""
     d = res.design
     w = cluster_weights(d.clusters, replicates, seed)
+    deficient = full_model_rank_deficient(d, w)
     active = weighted_backward(d, w, spec.p_remove)
     beta = weighted_betas(d, w, res.final_predictors)
+    beta[deficient] = np.nan
     rows = []
     for j, term in enumerate(d.terms):
         i = d.predictors.index(term.predictor)
         rows.append(pd.DataFrame({
             "model": res.model.name, "seed": seed, "replicate": np.arange(replicates),
-            "predictor": term.predictor, "term": term.name, "kept": active[:, i],
+            "predictor": term.predictor, "term": term.name, "rank_deficient": deficient,
+            "kept": active[:, i],
             "beta": beta[:, j] if term.predictor in res.final_predictors else np.nan}))
     return pd.concat(rows, ignore_index=True)
 
 
 def summarise_bootstrap(draws: pd.DataFrame, results: dict[str, ModelResult],
-                        level: float = 0.95) -> list[dict]:
-    """Per predictor, the share of replicates whose backward elimination keeps it; per
-    final-model term, the percentile interval of its beta and the share with the estimate's
-    sign."""
+                        level: float = 0.95, min_estimable: float = 0.95) -> list[dict]:
+    """Per predictor, the share of the full-rank replicates whose backward elimination keeps it;
+    per final-model term, the shares of full-rank replicates in which it is estimable and in
+    which it is estimable and its predictor survives selection, and the percentile interval of
+    its beta over the replicates where it is estimable, shown only if that share is at least
+    ``min_estimable``."""
     rows = []
     for res in results.values():
         mine = draws[draws["model"] == res.model.name]
         if mine.empty:
             continue
-        replicates = mine.groupby(["seed", "replicate"]).ngroups
-        kept = mine.drop_duplicates(["seed", "replicate", "predictor"])
+        per_rep = mine.drop_duplicates(["seed", "replicate"])
+        replicates = len(per_rep)
+        deficient = int(per_rep["rank_deficient"].sum())
+        valid = mine[~mine["rank_deficient"].astype(bool)]
+        base = replicates - deficient
+        counted = (f"{base} of {replicates} cluster-bootstrap replicates ({deficient} "
+                   f"rank-deficient, excluded)")
+        kept = valid.drop_duplicates(["seed", "replicate", "predictor"])
         for p in res.design.predictors:
-            share = kept.loc[kept["predictor"] == p, "kept"].mean()
+            share = kept.loc[kept["predictor"] == p, "kept"].mean() if base else np.nan
             rows.append({"model": res.model.name, "term": p, "check": "bootstrap_selection",
-                         "share": share,
-                         "note": f"share of {replicates} cluster-bootstrap replicates whose "
-                                 f"backward elimination keeps {p}; in the final model: "
-                                 f"{p in res.final_predictors}"})
+                         "share": share, "replicates": base, "rank_deficient": deficient,
+                         "note": f"share of {counted} whose backward elimination keeps {p}; "
+                                 f"in the final model: {p in res.final_predictors}"})
         fixed = dict(zip(res.final.terms, res.final.beta))
         for term in res.design.terms:
             if term.predictor not in res.final_predictors:
                 continue
-            values = mine.loc[mine["term"] == term.name, "beta"].dropna().to_numpy()
+            mine_t = valid[valid["term"] == term.name]
+            values = mine_t["beta"].dropna().to_numpy()
+            estimable = len(values) / base if base else 0.0
+            selected = float((mine_t["beta"].notna() & mine_t["kept"].astype(bool)).mean()) \
+                if base else np.nan
             estimate = fixed.get(term.name, np.nan)
-            lo, hi = (np.quantile(values, [(1 - level) / 2, (1 + level) / 2]) if len(values)
+            shown = len(values) > 0 and estimable >= min_estimable
+            lo, hi = (np.quantile(values, [(1 - level) / 2, (1 + level) / 2]) if shown
                       else (np.nan, np.nan))
+            note = (f"percentile {level:.0%} interval over the {len(values)} replicates with the "
+                    f"term estimable, of {counted}" if shown else
+                    f"interval not shown: the term is estimable in {len(values)} of {counted}, "
+                    f"fewer than {min_estimable:.0%}")
             rows.append({"model": res.model.name, "term": term.name, "check": "bootstrap_beta",
                          "estimate": estimate, "ci_low": lo, "ci_high": hi,
                          "share": float(np.mean(np.sign(values) == np.sign(estimate)))
-                         if len(values) else np.nan,
-                         "note": f"percentile {level:.0%} interval over {len(values)} replicates "
-                                 "with the term estimable; share = same sign as the estimate"})
+                         if shown else np.nan,
+                         "estimable": estimable, "estimable_and_selected": selected,
+                         "replicates": base, "rank_deficient": deficient,
+                         "note": note + "; share = same sign as the estimate, among them"})
     return rows
 
 
@@ -201,7 +251,8 @@ def bootstrap(res: ModelResult, spec: ModelSpec, replicates: int, seed: int,
               level: float = 0.95) -> list[dict]:
     """Cluster bootstrap of one model: :func:`bootstrap_draws` summarised."""
     return summarise_bootstrap(bootstrap_draws(res, spec, replicates, seed),
-                               {res.model.name: res}, level)
+                               {res.model.name: res}, level,
+                               float(spec.robustness.get("bootstrap_min_estimable", 0.95)))
 
 
 def _fitted(frames_dir, spec_path):
@@ -230,5 +281,6 @@ def write_summary(frames_dir, spec_path, chunks: list, out) -> int:
     results, spec = _fitted(frames_dir, spec_path)
     draws = pd.concat([pd.read_parquet(p) for p in chunks], ignore_index=True)
     level = float(spec.robustness.get("interval", 0.95))
-    write_csv(out, pd.DataFrame(summarise_bootstrap(draws, results, level)))
+    write_csv(out, pd.DataFrame(summarise_bootstrap(
+        draws, results, level, float(spec.robustness.get("bootstrap_min_estimable", 0.95)))))
     return draws.groupby(["model", "seed", "replicate"]).ngroups // max(len(results), 1)
