@@ -50,17 +50,42 @@ views.show_frame(coefficients, 4, str.capitalize)
 views.show_figure(FIGURES, "ta_3_coefficients")
 
 # %% [markdown]
-# ## Robustness
-# Standard errors clustered by LA (IROs are nested in authorities) and ordinal logit models for
-# the Likert outcomes, compared in sign and significance with the OLS betas.
+# ## Do Table A.3's conclusions hold? One verdict per published cell
+# For each of the 17 published values (13 betas, starred or not at p < 0.05, and 4 R²): robust,
+# or sensitive to clustering (CR2 with Satterthwaite df and the wild cluster bootstrap by LA; a
+# term fewer than 5 LAs identify is *not estimable with clustering* and gets no p), to the sample
+# rule (the final model refitted on its own listwise sample instead of the full model's), to
+# missing data (multiple imputation, when `imputation: true` in `config.yaml`) or to selection
+# (kept in under half of the cluster-bootstrap replicates, or dropped by the ordinal model's own
+# elimination). On synthetic data these verdicts show the method, not the report's truth.
+
+# %%
+verdicts = pd.read_csv(MODELS / "verdicts.csv")
+views.show_frame(verdicts[["model_label", "label", "published", "starred", "verdict",
+                           "evidence"]], 3, lambda c: c.replace("_", " ").capitalize())
+
+# %% [markdown]
+# ## Robustness checks
+# Per final term: the LAs and IROs that identify it (`identification`), CR2 standard errors by LA
+# with Satterthwaite df (`cr2`; B scale), the final model on its own listwise sample
+# (`own_sample`; beta scale), and the ordinal logit with its own backward elimination and
+# cluster-robust Wald tests (`ordinal`; log-odds).
 
 # %%
 views.show_frame(pd.read_csv(MODELS / "robustness.csv"), 4, str.capitalize)
 
 # %% [markdown]
+# ## Wild cluster bootstrap and multiple imputation
+
+# %%
+views.show_frame(pd.read_csv(MODELS / "sensitivity.csv"), 4, str.capitalize)
+
+# %% [markdown]
 # ## Cluster bootstrap over LAs
 # How often each predictor survives backward elimination when the authorities are resampled, and
-# percentile intervals of each final-model beta (replicates pooled from the workflow's chunks).
+# percentile intervals of each final-model beta, with the share of replicates in which the term
+# is estimable and survives selection; rank-deficient replicates are counted and excluded, and no
+# interval is shown for a term estimable in fewer than 95% of the replicates.
 
 # %%
 views.show_frame(pd.read_csv(MODELS / "bootstrap.csv"), 4, str.capitalize)

@@ -31,19 +31,28 @@ rule bootstrap_chunk:
 
 
 rule bootstrap:
-    """Pool the chunks: how often each predictor survives backward elimination, and percentile
-    intervals of each final-model beta."""
+    """Pool the chunks (how often each predictor survives backward elimination, percentile
+    intervals of each final-model beta where the term is estimable often enough); the wild
+    cluster bootstrap of every final term enough LAs identify; with `imputation: true` the
+    multiple imputation; and the verdict of every published Table A.3 cell."""
     input:
         chunks=expand(f"{RESULTS}/models/bootstrap/chunk_{{chunk}}.parquet",
                       chunk=range(BOOTSTRAP_CHUNKS)),
         frames=rules.analysis.output.frames,
         models=config["models"],
+        robustness=rules.models.output.robustness,
+        comparison=rules.models.output.comparison,
         code=code("bootstrap_merge"),
     output:
-        f"{RESULTS}/models/bootstrap.csv",
+        bootstrap=f"{RESULTS}/models/bootstrap.csv",
+        sensitivity=f"{RESULTS}/models/sensitivity.csv",
+        verdicts=f"{RESULTS}/models/verdicts.csv",
     params:
         python=PYTHON,
         frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.bootstrap)),
+        seed=config["seed"],
+        imputation="--imputation" if config.get("imputation", False) else "",
     threads: 1
     resources:
         mem_mb=1000,
@@ -54,5 +63,6 @@ rule bootstrap:
         f"{RESULTS}/logs/bootstrap.log",
     shell:
         "{params.python} -m iro_stats bootstrap-merge --frames {params.frames}"
-        " --models {input.models}"
-        " --chunks {input.chunks} --out {output} > {log} 2>&1"
+        " --models {input.models} --robustness {input.robustness}"
+        " --comparison {input.comparison} --outdir {params.outdir} --seed {params.seed}"
+        " {params.imputation} --chunks {input.chunks} > {log} 2>&1"

@@ -157,3 +157,54 @@ def write_appendix_b(frames_dir, spec_path, published_path, codebook_path, outdi
                                + [p.var for p in spec.predictors.values()]))
     write_plain(iro[names].astype("float64"), paths["syntax_data"])
     return paths
+
+
+def write_inference(frames_dir, spec_path, chunks, robustness_csv, comparison_csv, outdir, *,
+                    seed: int, imputation: bool = False) -> dict[str, Path]:
+    """The bootstrap chunks pooled (``bootstrap.csv``), the wild cluster bootstrap and, with
+    ``imputation``, the multiple imputation (``sensitivity.csv``), and the verdict of every
+    published Table A.3 cell (``verdicts.csv``, the report's labels), under ``outdir/models``."""
+    from iro_stats.common import atomic
+    from iro_stats.dataset.analysis import read_analysis_frames
+    from iro_stats.stats import imputation as mi
+    from iro_stats.stats.bootstrap import summarise_bootstrap
+    from iro_stats.stats.robustness import estimable_with_clustering
+    from iro_stats.stats.small_clusters import wild_rows
+    from iro_stats.stats.verdicts import verdicts
+
+    iro = read_analysis_frames(frames_dir, ["iro"])["iro"]
+    spec = load_spec(spec_path)
+    results = fit_models(iro, spec)
+    cfg = spec.robustness
+    draws = pd.concat([pd.read_parquet(p) for p in chunks], ignore_index=True)
+    boot = pd.DataFrame(summarise_bootstrap(draws, results, float(cfg.get("interval", 0.95)),
+                                            float(cfg.get("bootstrap_min_estimable", 0.95))))
+    checks = pd.read_csv(robustness_csv)
+    cr2 = checks[checks["check"] == "cr2"]
+    ok = dict(zip(zip(cr2["model"], cr2["term"]), estimable_with_clustering(cr2)))
+    rows = []
+    for name, res in results.items():
+        rows += wild_rows(res, spec, seed, {t: ok.get((name, t), False)
+                                            for t in res.final.terms[1:]})
+    if imputation:
+        filled = mi.imputations(iro, spec, int(cfg.get("imputations", 20)),
+                                int(cfg.get("imputation_iterations", 10)), seed)
+        rows += mi.pooled(results, filled, spec)
+    sensitivity = pd.DataFrame(rows, columns=["model", "term", "check", "estimate", "statistic",
+                                              "se", "df", "p", "beta", "share", "n",
+                                              "significance_agrees", "note"])
+    comparison = pd.read_csv(comparison_csv)
+    predictor_of = {t.name: t.predictor for t in spec.terms()}
+    table = verdicts(comparison, pd.concat([checks, boot, sensitivity], ignore_index=True),
+                     spec.alpha, predictor_of)
+    labels = {t.name: t.label for t in spec.terms()} | {"R2": "R2"}
+    table.insert(3, "label", table["term"].map(labels))
+    table.insert(2, "model_label", table["model"].map(
+        {n: f"{m.column}: {m.label}" for n, m in spec.models.items()}))
+    outdir = Path(outdir) / "models"
+    paths = {"bootstrap": outdir / "bootstrap.csv", "sensitivity": outdir / "sensitivity.csv",
+             "verdicts": outdir / "verdicts.csv"}
+    atomic.write_csv(paths["bootstrap"], boot)
+    atomic.write_csv(paths["sensitivity"], sensitivity)
+    atomic.write_csv(paths["verdicts"], table)
+    return paths

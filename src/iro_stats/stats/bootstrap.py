@@ -271,16 +271,3 @@ def write_chunk(frames_dir, spec_path, replicates: int, seed: int, chunk: int, o
     results, spec = _fitted(frames_dir, spec_path)
     with atomic_path(out) as tmp:
         bootstrap_chunk(results, spec, replicates, seed, chunk).to_parquet(tmp, index=False)
-
-
-def write_summary(frames_dir, spec_path, chunks: list, out) -> int:
-    """The chunks pooled and summarised (:func:`summarise_bootstrap`) as CSV; returns the
-    replicates per model."""
-    from iro_stats.common.atomic import write_csv
-
-    results, spec = _fitted(frames_dir, spec_path)
-    draws = pd.concat([pd.read_parquet(p) for p in chunks], ignore_index=True)
-    level = float(spec.robustness.get("interval", 0.95))
-    write_csv(out, pd.DataFrame(summarise_bootstrap(
-        draws, results, level, float(spec.robustness.get("bootstrap_min_estimable", 0.95)))))
-    return draws.groupby(["model", "seed", "replicate"]).ngroups // max(len(results), 1)

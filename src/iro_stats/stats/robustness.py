@@ -103,6 +103,10 @@ def own_sample(res: ModelResult, frame: pd.DataFrame, spec: ModelSpec) -> list[d
                      "significance_agrees": (fit.p[j] < spec.alpha) == (p < spec.alpha),
                      "note": f"beta refitted listwise on the final model's own variables "
                              f"(n = {fit.n}, full model's sample n = {res.final.n})"})
+    rows.append({"model": res.model.name, "term": "R2", "check": "own_sample",
+                 "estimate": fit.r2, "n": fit.n,
+                 "note": f"R2 refitted listwise on the final model's own variables (n = {fit.n}, "
+                         f"full model's sample: R2 {res.final.r2:.3f}, n = {res.final.n})"})
     return rows
 
 

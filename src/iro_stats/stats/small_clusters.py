@@ -104,3 +104,32 @@ def wild_cluster_p(X1: np.ndarray, y: np.ndarray, clusters: np.ndarray, j: int,
     boot.get_tstat()
     boot.get_pvalue(pval_type="two-tailed")
     return float(np.ravel(boot.t_stat)[0]), float(boot.pvalue)
+
+
+def wild_rows(res, spec, seed: int, estimable: dict[str, bool]) -> list[dict]:
+    """The wild cluster bootstrap p of every final-model term that ``estimable`` (term -> bool,
+    from the ``cr2`` check) allows; the others are "not estimable with clustering". Each term
+    draws from the stream ``wild_bootstrap / model / term`` of ``seed``."""
+    from iro_stats.common.seeds import sequence
+
+    cfg = spec.robustness
+    replicates = int(cfg.get("wild_replicates", 9999))
+    weights = cfg.get("wild_weights", "webb")
+    d = res.final_design
+    cols = d.columns(res.final_predictors)
+    X1 = np.column_stack([np.ones(len(d.y)), d.X[:, cols]])
+    ols_p = dict(zip(res.final.terms, res.final.p))
+    rows = []
+    for k, j in enumerate(cols, start=1):
+        term = d.terms[j].name
+        base = {"model": res.model.name, "term": term, "check": "wild_bootstrap", "n": len(d.y)}
+        if not estimable.get(term, False):
+            rows.append({**base, "note": "not estimable with clustering (see the cr2 check)"})
+            continue
+        t, p = wild_cluster_p(X1, d.y, d.clusters, k, replicates,
+                              sequence(seed, "wild_bootstrap", res.model.name, term), weights)
+        rows.append({**base, "estimate": res.final.b[k], "statistic": t, "p": p,
+                     "significance_agrees": (p < spec.alpha) == (ols_p[term] < spec.alpha),
+                     "note": f"wild cluster restricted bootstrap (WCR, CR1 t, {weights} weights, "
+                             f"{replicates} replicates) by LA"})
+    return rows
