@@ -40,6 +40,7 @@ rule all:
         rules.models.output,
         rules.bootstrap.output,
         rules.reproduction.output,
+        rules.reproduction_report.output,
         rules.disclosure_audit.output if DISCLOSURE_ON else [],
         expand(f"{RESULTS}/tables/{{table}}.{{ext}}", table=TABLE_IDS, ext=["csv", "html"]),
         rules.workbook.output,

@@ -115,6 +115,30 @@ def test_wild_cluster_bootstrap_equals_exact_enumeration_of_the_rademacher_signs
     assert exceed.mean() - 1e-12 <= p <= (exceed.sum() + ties.sum()) / 64 + 1e-12
 
 
+def test_the_numpy_denominator_is_the_librarys_own():
+    """The wild bootstrap's CR1 denominator in numpy (``wild_bootstrap_class``) gives the
+    library's numba loop's values for every replicate, and so its p."""
+    from wildboottest.wildboottest import WildboottestCL
+
+    X1, y, clusters = _design(seed=3, n=40, G=9)
+    _, groups = np.unique(clusters, return_inverse=True)
+    out = []
+    for cls in (WildboottestCL, small_clusters.wild_bootstrap_class()):
+        boot = cls(X=X1, Y=y, cluster=groups, R=np.array([0.0, 0.0, 1.0, 0.0]), B=499, seed=7,
+                   parallel=False)
+        boot.get_scores(bootstrap_type="11", impose_null=True)
+        boot.get_weights(weights_type="webb")
+        boot.get_numer()
+        boot.get_denom()
+        boot.get_tboot()
+        boot.get_vcov()
+        boot.get_tstat()
+        boot.get_pvalue(pval_type="two-tailed")
+        out.append((np.asarray(boot.denom).copy(), float(boot.pvalue)))
+    np.testing.assert_allclose(out[1][0], out[0][0], rtol=1e-10)
+    assert out[1][1] == out[0][1]
+
+
 def test_identification_counts_the_las_of_a_dummy_and_its_reference():
     from iro_stats.reference.model_spec import Term
     from iro_stats.stats.design import Design

@@ -37,37 +37,22 @@ rule plausibility:
 
 
 rule reproduction:
-    """Measure every published value with the tables' engine and take Table A.3 from the models;
-    write the comparison (CSV) and the reviewers' HTML report with the audit and provenance."""
+    """Measure every published value with the tables' engine and take Table A.3 from the models:
+    the comparison (CSV) that the notebooks, the summary and the report read."""
     input:
         frames=rules.analysis.output.frames,
         specs=config["specs"],
         published=REFERENCE["published"],
         models=rules.models.output.comparison,
-        consistency=rules.published_catalogue.output.consistency,
         inconsistencies=REFERENCE["inconsistencies"],
-        models_spec=config["models"],
-        mapping=mapping_input,
-        units=UNITS,
-        layouts=[*expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS), LAYOUTS["figures"]],
-        notebooks=expand("notebooks/{notebook}.py", notebook=NOTEBOOK_INPUTS),
-        figure_data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
-        statements=rules.plausibility.output.statements,
-        degenerate=rules.plausibility.output.degenerate,
         code=code("reproduction"),
     output:
         csv=report(f"{RESULTS}/published_vs_reproduced.csv",
                    caption="../report/published_vs_reproduced.rst", category="Reproduction"),
-        html=report(f"{RESULTS}/reproduction_report.html",
-                    caption="../report/reproduction_report.rst", category="Reproduction"),
     params:
         python=PYTHON,
         frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
-        seed=config["seed"],
         disclosure=DISCLOSURE_OPTIONS,
-        figures=config["figures"],
-        mapping=lambda wildcards, input: (f"--mapping {shlex.quote(input.mapping[0])}"
-                                          if input.mapping else ""),
     threads: 1
     resources:
         mem_mb=1000,
@@ -79,13 +64,58 @@ rule reproduction:
     shell:
         "{params.python} -m iro_stats reproduction --frames {params.frames}"
         " --specs {input.specs} --published {input.published}"
-        " --models-comparison {input.models} --consistency {input.consistency}"
-        " --inconsistencies {input.inconsistencies} {params.disclosure}"
+        " --models-comparison {input.models} --inconsistencies {input.inconsistencies}"
+        " {params.disclosure} --csv-out {output.csv} > {log} 2>&1"
+
+
+rule reproduction_report:
+    """The reviewers' HTML report of the comparison: each value linked to the table, figure,
+    notebook section and spec that show it, the report's self-audit, the plausibility audit and
+    the provenance. Its own job, so that editing a layout reruns the page, not the comparison
+    (and not the notebooks that read it)."""
+    input:
+        comparison=rules.reproduction.output.csv,
+        frames=rules.analysis.output.frames,
+        specs=config["specs"],
+        published=REFERENCE["published"],
+        consistency=rules.published_catalogue.output.consistency,
+        models_spec=config["models"],
+        mapping=mapping_input,
+        units=UNITS,
+        layouts=[*expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS), LAYOUTS["figures"]],
+        notebooks=expand("notebooks/{notebook}.py", notebook=NOTEBOOK_INPUTS),
+        figure_data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
+        statements=rules.plausibility.output.statements,
+        degenerate=rules.plausibility.output.degenerate,
+        code=code("reproduction_report"),
+    output:
+        html=report(f"{RESULTS}/reproduction_report.html",
+                    caption="../report/reproduction_report.rst", category="Reproduction"),
+    params:
+        python=PYTHON,
+        frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
+        source=config["source"],
+        seed=config["seed"],
+        figures=config["figures"],
+        mapping=lambda wildcards, input: (f"--mapping {shlex.quote(input.mapping[0])}"
+                                          if input.mapping else ""),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    benchmark:
+        f"{RESULTS}/benchmarks/rules/reproduction_report.tsv"
+    log:
+        f"{RESULTS}/logs/reproduction_report.log",
+    shell:
+        "{params.python} -m iro_stats reproduction-report --comparison {input.comparison}"
+        " --frames {params.frames} --specs {input.specs} --published {input.published}"
+        " --consistency {input.consistency} --source {params.source} --seed {params.seed}"
         " --models-spec {input.models_spec} --units {input.units} --figures {params.figures}"
         " --layouts {input.layouts} --notebooks {input.notebooks}"
         " --figure-data {input.figure_data} {params.mapping}"
         " --statements {input.statements} --degenerate {input.degenerate}"
-        " --seed {params.seed} --csv-out {output.csv} --html-out {output.html} > {log} 2>&1"
+        " --html-out {output.html} > {log} 2>&1"
 
 
 rule disclosure_audit:

@@ -40,8 +40,9 @@ COMMANDS = {
     "bootstrap-merge": ("bootstrap_merge", "pool the bootstrap chunks and summarise"),
     "plausibility": ("plausibility", "the report's statements in words, the questionnaire's "
                      "logic and degenerate variables, measured on the data"),
-    "reproduction": ("reproduction", "every published value beside the reproduced one (CSV) and "
-                     "the reviewers' HTML report"),
+    "reproduction": ("reproduction", "every published value beside the reproduced one (CSV)"),
+    "reproduction-report": ("reproduction_report", "the reviewers' HTML report of the "
+                            "published values beside the reproduced ones"),
     "spss-tables": ("spss_tables", "SPSS syntax for every descriptive value (tables.sps) and the "
                     "analysis datasets as .sav beside it"),
     "notebook": ("notebook", "execute a notebook (jupytext percent script) against the results "

@@ -1,37 +1,18 @@
-"""``iro-stats reproduction``: every published value beside the reproduced one (CSV) and the
-reviewers' HTML report."""
+"""``iro-stats reproduction``: every published value beside the reproduced one (CSV)."""
 
 from iro_stats.cli.disclosure_options import disclosure, threshold
 from iro_stats.cli.options import required
 
 
 def add_arguments(parser):
-    required(parser, "frames", "specs", "published", "models-comparison", "consistency",
-             "inconsistencies", "csv-out", "html-out")
+    required(parser, "frames", "specs", "published", "models-comparison", "inconsistencies",
+             "csv-out")
     disclosure(parser)
-    parser.add_argument("--seed", type=int, required=True)
-    required(parser, "models-spec", "units", "figures")
-    parser.add_argument("--layouts", nargs="+", required=True, help="the table and figure "
-                        "layouts (the report links each value to the one that shows it)")
-    parser.add_argument("--notebooks", nargs="+", required=True,
-                        help="the notebooks' sources (the sections each one shows)")
-    parser.add_argument("--mapping", help="the mapping of real exports (its checksum goes into "
-                        "the provenance)")
-    parser.add_argument("--statements", help="the plausibility audit's verdicts (CSV)")
-    parser.add_argument("--degenerate", help="the plausibility audit's degenerate variables (CSV)")
-    parser.add_argument("--figure-data", nargs="*", default=[],
-                        help="the figures' CSVs (drawn with the printed values marked)")
 
 
 def run(args):
-    from iro_stats.report.comparison import write_reproduction
+    from iro_stats.report.comparison import write_comparison
 
-    counts = write_reproduction(
-        args.frames, args.specs, args.published, args.models_comparison, args.consistency,
-        args.inconsistencies, threshold(args), {"source": args.source, "seed": args.seed},
-        args.csv_out, args.html_out,
-        {"layouts": args.layouts, "models": args.models_spec, "notebooks": args.notebooks,
-         "units": args.units, "figures": args.figures, "figure_data": args.figure_data,
-         "mapping": args.mapping, "statements": args.statements,
-         "degenerate": args.degenerate})
+    counts = write_comparison(args.frames, args.specs, args.published, args.models_comparison,
+                              args.inconsistencies, threshold(args), args.csv_out)
     print(f"published vs reproduced: {counts}")

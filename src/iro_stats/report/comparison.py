@@ -172,23 +172,21 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def write_reproduction(frames_dir, specs_path, published_path, models_comparison_path,
-                       consistency_path, inconsistencies_path, threshold: int | None,
-                       run: dict, csv_out, html_out, places: dict) -> dict[str, int]:
-    """Every published value measured on the analysis frames of ``frames_dir``, Table A.3 taken
-    from the models' comparison, written beside the published values (CSV) and as the reviewers'
-    HTML report with the report's self-audit and the provenance of ``run`` (source, seed).
-    Suppressed at ``threshold`` (None: no disclosure control). ``places``: the files the report
-    links to (``layouts``, ``models``, ``notebooks``, ``units``, ``figures``: the figures folder,
-    ``figure_data``: their CSVs; ``mapping``: the real exports' mapping, if any; ``statements``,
-    ``degenerate``: the plausibility audit's CSVs, if any). Returns the count
-    per status."""
-    import os
+def read_comparison(path) -> pd.DataFrame:
+    """The comparison CSV as :func:`published_vs_reproduced` made it: printed bases and the
+    reproduced values (numbers or words) kept as text, and only empty cells missing (a label
+    "None" stays a label)."""
+    return pd.read_csv(path, dtype={"base_n_published": str, "reproduced": object},
+                       keep_default_na=False, na_values=[""])
 
-    from iro_stats.common.atomic import write_csv, write_text
+
+def write_comparison(frames_dir, specs_path, published_path, models_comparison_path,
+                     inconsistencies_path, threshold: int | None, csv_out) -> dict[str, int]:
+    """Every published value measured on the analysis frames of ``frames_dir``, Table A.3 taken
+    from the models' comparison, written beside the published values (CSV), suppressed at
+    ``threshold`` (None: no disclosure control). Returns the count per status."""
+    from iro_stats.common.atomic import write_csv
     from iro_stats.dataset.analysis import read_analysis_frames
-    from iro_stats.report import html
-    from iro_stats.report.locate import Locator
     from iro_stats.stats.disclosure import protect_measured
     from iro_stats.stats.measures import load_resolved
     from iro_stats.stats.reproduce import reproduce
@@ -201,6 +199,25 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
     table = published_vs_reproduced(published, measured, pd.read_csv(models_comparison_path),
                                     load_inconsistencies(inconsistencies_path, published))
     write_csv(csv_out, table)
+    return table["status"].value_counts().to_dict()
+
+
+def write_report(comparison_csv, frames_dir, specs_path, published_path, consistency_path,
+                 run: dict, html_out, places: dict) -> None:
+    """The reviewers' HTML report of the comparison CSV (:func:`write_comparison`), with the
+    report's self-audit and the provenance of ``run`` (source, seed) and of the analysis frames
+    of ``frames_dir``. ``places``: the files the report links to (``layouts``, ``models``,
+    ``notebooks``, ``units``, ``figures``: the figures folder, ``figure_data``: their CSVs;
+    ``mapping``: the real exports' mapping, if any; ``statements``, ``degenerate``: the
+    plausibility audit's CSVs, if any)."""
+    import os
+
+    from iro_stats.common.atomic import write_text
+    from iro_stats.reference.loaders import load_published
+    from iro_stats.report import html
+    from iro_stats.report.locate import Locator
+
+    table, published = read_comparison(comparison_csv), load_published(published_path)
     inputs = {p.name: str(p) for p in sorted(Path(frames_dir).glob("*.parquet"))}
     inputs.update({"published.yaml": str(published_path), "specs": str(specs_path)})
     if places.get("mapping"):
@@ -216,4 +233,3 @@ def write_reproduction(frames_dir, specs_path, published_path, models_comparison
         os.path.relpath(Path.cwd(), here),
         (pd.read_csv(places["statements"]), pd.read_csv(places["degenerate"]))
         if places.get("statements") else None))
-    return table["status"].value_counts().to_dict()
