@@ -105,7 +105,7 @@ def restatements(frame: pd.DataFrame) -> list[dict]:
 def r_p_n(frame: pd.DataFrame) -> list[dict]:
     """A correlation r and its p printed with a base N: is some r that prints as r, with N cases,
     two-tailed (Pearson, t with N - 2 df), printed as p? One-tailed is shown for reference."""
-    from scipy import stats
+    from scipy import special   # stdtr is scipy.stats.t's own tail, without importing scipy.stats
 
     rows = []
     for block, part in frame[frame["statistic"].isin(["r", "p"])].groupby("block", sort=False):
@@ -119,7 +119,7 @@ def r_p_n(frame: pd.DataFrame) -> list[dict]:
 
         def p_of(rv: float, tails: int, n: int = n) -> float:
             t = rv * ((n - 2) / (1 - rv * rv)) ** 0.5
-            return tails * stats.t.sf(abs(t), n - 2)
+            return tails * special.stdtr(n - 2, -abs(t))
 
         low_r, high_r = abs(r["value"]) - half, abs(r["value"]) + half
         p_range = (p_of(high_r, 2), p_of(low_r, 2))  # larger r, smaller p

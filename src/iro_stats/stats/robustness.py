@@ -110,12 +110,24 @@ def own_sample(res: ModelResult, frame: pd.DataFrame, spec: ModelSpec) -> list[d
     return rows
 
 
-def _ordinal_fit(y, X, groups, start=None):
+def _ordered_logit():
+    """statsmodels' ordinal logit with the logistic cdf by ``scipy.special.expit``, which
+    ``scipy.stats.logistic.cdf`` computes it with: the same numbers, without the generic
+    distribution wrapper's overhead (70% of the models rule's time)."""
+    from scipy.special import expit
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+    class OrderedLogit(OrderedModel):
+        def cdf(self, x):
+            return expit(x)
+
+    return OrderedLogit
+
+
+def _ordinal_fit(y, X, groups, start=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return OrderedModel(y, X, distr="logit").fit(
+        return _ordered_logit()(y, X, distr="logit").fit(
             method="bfgs", disp=False, maxiter=2000, start_params=start, cov_type="cluster",
             cov_kwds={"groups": groups})
 
