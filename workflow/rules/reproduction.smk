@@ -70,9 +70,10 @@ rule reproduction:
 
 rule reproduction_report:
     """The reviewers' HTML report of the comparison: each value linked to the table, figure,
-    notebook section and spec that show it, the report's self-audit, the plausibility audit and
-    the provenance. Its own job, so that editing a layout reruns the page, not the comparison
-    (and not the notebooks that read it)."""
+    notebook section and spec that show it, the report's self-audit, the plausibility audit, the
+    verdict of each published Table A.3 cell (IRO counts below the disclosure threshold withheld
+    under disclosure control) and the provenance. Its own job, so that editing a layout reruns
+    the page, not the comparison (and not the notebooks that read it)."""
     input:
         comparison=rules.reproduction.output.csv,
         frames=rules.analysis.output.frames,
@@ -87,6 +88,7 @@ rule reproduction_report:
         figure_data=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
         statements=rules.plausibility.output.statements,
         degenerate=rules.plausibility.output.degenerate,
+        verdicts=rules.bootstrap.output.verdicts,
         code=code("reproduction_report"),
     output:
         html=report(f"{RESULTS}/reproduction_report.html",
@@ -94,11 +96,11 @@ rule reproduction_report:
     params:
         python=PYTHON,
         frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
-        source=config["source"],
         seed=config["seed"],
         figures=config["figures"],
         mapping=lambda wildcards, input: (f"--mapping {shlex.quote(input.mapping[0])}"
                                           if input.mapping else ""),
+        disclosure=DISCLOSURE_OPTIONS,
     threads: 1
     resources:
         mem_mb=1000,
@@ -110,22 +112,25 @@ rule reproduction_report:
     shell:
         "{params.python} -m iro_stats reproduction-report --comparison {input.comparison}"
         " --frames {params.frames} --specs {input.specs} --published {input.published}"
-        " --consistency {input.consistency} --source {params.source} --seed {params.seed}"
+        " --consistency {input.consistency} --seed {params.seed}"
         " --models-spec {input.models_spec} --units {input.units} --figures {params.figures}"
         " --layouts {input.layouts} --notebooks {input.notebooks}"
         " --figure-data {input.figure_data} {params.mapping}"
         " --statements {input.statements} --degenerate {input.degenerate}"
+        " --verdicts {input.verdicts} {params.disclosure}"
         " --html-out {output.html} > {log} 2>&1"
 
 
 rule disclosure_audit:
-    """With disclosure control on: every published statistics file scanned for a count below the
-    threshold that is shown or derivable; the run fails naming the cells."""
+    """With disclosure control on: every published statistics file (Appendix B's checks among
+    them) scanned for a count below the threshold that is shown or derivable; the run fails
+    naming the cells."""
     input:
         comparison=rules.reproduction.output.csv,
         tables=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
         figures=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
         la=rules.la_dataset.output,
+        models=[rules.models.output.robustness, *rules.bootstrap.output],
         code=code("disclosure_audit"),
     output:
         f"{RESULTS}/audit/disclosure.txt",

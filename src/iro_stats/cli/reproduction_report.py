@@ -16,11 +16,16 @@ def add_arguments(parser):
                         "the provenance)")
     parser.add_argument("--statements", help="the plausibility audit's verdicts (CSV)")
     parser.add_argument("--degenerate", help="the plausibility audit's degenerate variables (CSV)")
+    parser.add_argument("--verdicts", help="the verdict of each published Table A.3 cell "
+                        "(models/verdicts.csv)")
+    parser.add_argument("--disclosure-threshold", type=int, default=5)
+    parser.add_argument("--disclosure-apply", default="real", choices=["real", "always"])
     parser.add_argument("--figure-data", nargs="*", default=[],
                         help="the figures' CSVs (drawn with the printed values marked)")
 
 
 def run(args):
+    from iro_stats.cli.disclosure_options import threshold
     from iro_stats.report.comparison import write_report
 
     write_report(args.comparison, args.frames, args.specs, args.published, args.consistency,
@@ -28,5 +33,6 @@ def run(args):
                  {"layouts": args.layouts, "models": args.models_spec,
                   "notebooks": args.notebooks, "units": args.units, "figures": args.figures,
                   "figure_data": args.figure_data, "mapping": args.mapping,
-                  "statements": args.statements, "degenerate": args.degenerate})
+                  "statements": args.statements, "degenerate": args.degenerate,
+                  "verdicts": args.verdicts, "threshold": threshold(args)})
     print(f"reproduction report: {args.html_out}")

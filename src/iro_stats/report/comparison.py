@@ -209,7 +209,8 @@ def write_report(comparison_csv, frames_dir, specs_path, published_path, consist
     of ``frames_dir``. ``places``: the files the report links to (``layouts``, ``models``,
     ``notebooks``, ``units``, ``figures``: the figures folder, ``figure_data``: their CSVs;
     ``mapping``: the real exports' mapping, if any; ``statements``, ``degenerate``: the
-    plausibility audit's CSVs, if any)."""
+    plausibility audit's CSVs, if any; ``verdicts``: the Table A.3 verdicts' CSV, if any;
+    ``threshold``: the disclosure threshold when disclosure control applies)."""
     import os
 
     from iro_stats.common.atomic import write_text
@@ -232,4 +233,6 @@ def write_report(comparison_csv, frames_dir, specs_path, published_path, consist
         html.provenance(run, inputs), run["source"], units,
         os.path.relpath(Path.cwd(), here),
         (pd.read_csv(places["statements"]), pd.read_csv(places["degenerate"]))
-        if places.get("statements") else None))
+        if places.get("statements") else None,
+        pd.read_csv(places["verdicts"]) if places.get("verdicts") else None,
+        places.get("threshold")))

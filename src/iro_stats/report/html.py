@@ -6,8 +6,10 @@ chapter by chapter, each table and figure with its title, links to its output, n
 and layout, each figure drawn with the printed values marked on the reproduced bars, and each
 value with the report's label and quote, printed beside reproduced (value and base), a verdict
 with its reason in words, and its spec and quote (file:line). Every value has a stable anchor:
-``reproduction_report.html#t3_2.meet_child``. Last come the report's self-audit and the
-provenance of the run.
+``reproduction_report.html#t3_2.meet_child``. Last come the report's self-audit, the
+plausibility audit, the verdict of each published Table A.3 cell (``#verdicts``: robust, or
+sensitive to clustering, the sample rule, missing data or selection, with the numbers behind
+it) and the provenance of the run.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from iro_stats.common.rounding import for_review
+from iro_stats.common.rounding import for_review, printed
 from iro_stats.report.locate import Locator, Place
 
 PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pyreadstat", "snakemake", "pandera",
@@ -270,13 +272,86 @@ def _plausibility(verdicts: pd.DataFrame, degenerate: pd.DataFrame) -> list[str]
             _plain_table(shown.rename(columns=str.capitalize)), "</section>"]
 
 
+def _identified(n_la, n_iro, threshold: int | None) -> str:
+    """The LAs and IROs that identify a term; under disclosure control (``threshold``) an IRO
+    count below it, or one withheld upstream, reads 'fewer than <threshold>'."""
+    if pd.isna(n_la):
+        return "\u2014"
+    if threshold is not None and (pd.isna(n_iro) or int(n_iro) < threshold):
+        iros = f"fewer than {threshold} IROs"
+    else:
+        iros = "IROs withheld" if pd.isna(n_iro) else f"{int(n_iro)} IROs"
+    return f"{int(n_la)} LAs, {iros}"
+
+
+def verdict_counts(verdicts: pd.DataFrame) -> tuple[int, int]:
+    """(robust, sensitive) among the verdicts: robust to every check that ran, or sensitive to
+    at least one."""
+    sensitive = int(verdicts["verdict"].astype(str).str.startswith("sensitive").sum())
+    return len(verdicts) - sensitive, sensitive
+
+
+def _verdicts(verdicts: pd.DataFrame, published: pd.DataFrame, source: str,
+              threshold: int | None) -> list[str]:
+    """The section of one verdict per published Table A.3 cell (``verdicts.csv`` of the
+    bootstrap rule): the model and predictor as Table A.3 prints them, the published value and
+    star at its printed precision (linked to its row in Appendix B), the verdict in words, the
+    LAs and IROs identifying the term (IRO counts below ``threshold`` withheld) and the numbers
+    behind it; whether the multiple imputation ran, from the verdicts' missing-data checks."""
+    decimals = published.set_index("id")["decimals"]
+    ran = not verdicts["missing_data"].astype(str).str.startswith("not checked").all()
+    robust, sensitive = verdict_counts(verdicts)
+    mi = ("Multiple imputation ran (config <code>imputation: true</code>: chained equations, "
+          "m imputations, selection repeated in each, Rubin's rules), so missing data was "
+          "checked." if ran else
+          "Multiple imputation did <b>not</b> run (config <code>imputation: false</code>, the "
+          "default): missing data was <b>not checked</b>, and each line says so; run with "
+          "<code>--config imputation=true</code> to check it.")
+    data = ("On synthetic data these verdicts show what the checks do, not whether the "
+            "report's conclusions are true." if source == "synthetic" else
+            "IRO counts below the disclosure threshold are withheld." if threshold else "")
+    rows = []
+    for model, cells in verdicts.groupby("model_label", sort=False):
+        rows.append(f'<tr class="model"><th colspan="5" scope="rowgroup">{_e(model)}</th></tr>')
+        for cell in cells.to_dict("records"):
+            value = printed(float(cell["published"]), int(decimals.get(cell["id"], 3)))
+            star = "*" if str(cell["starred"]) == "True" else ""
+            rows.append(
+                f'<tr id="verdict-{_e(cell["id"])}"><th scope="row">{_e(cell["label"])}</th>'
+                f'<td class="num"><a href="#{_e(cell["id"])}" title="this value in Appendix B">'
+                f'{_e(value)}{star}</a></td><td>{_e(cell["verdict"])}</td>'
+                f'<td>{_e(_identified(cell["n_la"], cell["n_iro"], threshold))}</td>'
+                f'<td class="evidence">{_e(cell["evidence"])}</td></tr>')
+    return ['<section id="verdicts"><h2>Do Table A.3\'s conclusions hold?</h2>',
+            (f"<p>For each of the {len(verdicts)} values Table A.3 prints (each beta, starred "
+             "or not at p &lt; 0.05, and each R\u00b2), whether its conclusion survives: "
+             "<b>clustering</b> (CR2 standard errors by LA with Satterthwaite df, and the wild "
+             "cluster bootstrap; a term too few LAs identify gets no p and is <i>not estimable "
+             "with clustering</i>), the <b>sample rule</b> (the final model refitted on its own "
+             "listwise sample), <b>missing data</b> (multiple imputation) and <b>selection</b> "
+             "(kept in fewer than half of the cluster-bootstrap replicates, or dropped by an "
+             f"ordinal model's own elimination). <b>{robust} robust</b> to every check that "
+             f"ran, <b>{sensitive} sensitive</b> to at least one. {mi} {data}</p>"),
+            '<table class="plain verdicts"><thead><tr><th scope="col">Predictor (Table A.3)'
+            '</th><th scope="col">Published</th><th scope="col">Verdict</th>'
+            '<th scope="col">Identified by</th><th scope="col">The numbers behind it</th>'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>',
+            "<p class=\"rule\">* p &lt; 0.05 as Table A.3 prints it. p values are shown to 3 "
+            "decimals, betas to Table A.3's 3 and R\u00b2 to its 2, shares of replicates in "
+            "whole percent. The checks' files: models/robustness.csv, bootstrap.csv, "
+            "sensitivity.csv and verdicts.csv.</p>", "</section>"]
+
+
 def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
            figures: dict[str, pd.DataFrame], consistency: pd.DataFrame, prov: pd.DataFrame,
            source: str, units: dict[str, str], root: str,
-           plausibility: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> str:
+           plausibility: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+           verdicts: pd.DataFrame | None = None, threshold: int | None = None) -> str:
     """The report as one HTML page (see the module docstring). ``figures``: each figure's
     cells (its CSV); ``root``: the project folder relative to the report's; ``plausibility``:
-    the statements' verdicts and the degenerate-variable findings (the plausibility audit)."""
+    the statements' verdicts and the degenerate-variable findings (the plausibility audit);
+    ``verdicts``: one verdict per published Table A.3 cell (``models/verdicts.csv``);
+    ``threshold``: the disclosure threshold when disclosure control applies, else None."""
     links = _Links(root)
     meta = published.set_index("id")[["block", "section", "title", "words_min",
                                       "same_as"]]
@@ -307,12 +382,20 @@ def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
               'base lies within the printed base N; a number in words matches when the exact '
               'value lies in the interval its words admit. Reproduced numbers are shown at the '
               'printed precision plus one digit.</p>')]
+    if verdicts is not None:
+        robust, sensitive = verdict_counts(verdicts)
+        parts.append(f'<p class="headline">Beyond the report: each of Table A.3\'s '
+                     f'{len(verdicts)} published values was checked against clustering, the '
+                     'sample rule, missing data and selection: '
+                     f'<a href="#verdicts">{robust} robust, {sensitive} sensitive</a>.</p>')
     chapters = list(dict.fromkeys(table["chapter"]))
     toc = ['<a href="#not-matched">What did not match</a>'] + [
         f'<a href="#{_slug(c)}">{_e(c)}</a>' for c in chapters] + [
         '<a href="#audit">The report checked against itself</a>',
         *(['<a href="#plausibility">The report\'s words checked on the data</a>']
           if plausibility is not None else []),
+        *(['<a href="#verdicts">Do Table A.3\'s conclusions hold?</a>']
+          if verdicts is not None else []),
         '<a href="#provenance">Provenance</a>']
     parts.append(f'<nav aria-label="Contents"><b>Contents:</b> {" · ".join(toc)}</nav></header>')
 
@@ -366,6 +449,8 @@ def render(comparison: pd.DataFrame, published: pd.DataFrame, locator: Locator,
                f"against p and N); {len(bad)} are not consistent:</p>"),
               _plain_table(bad.rename(columns=str.capitalize)), "</section>",
               *(_plausibility(*plausibility) if plausibility is not None else []),
+              *(_verdicts(verdicts, published, source, threshold)
+                if verdicts is not None else []),
               '<section id="provenance"><h2>Provenance</h2>',
               _plain_table(prov.rename(columns=str.capitalize)), "</section>",
               f"<script>{_asset('report.js')}</script></body></html>"]

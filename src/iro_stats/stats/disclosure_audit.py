@@ -3,7 +3,10 @@ scanned, independently of the suppression that wrote it, for a respondent count 
 threshold that is shown or can be derived.
 
 Scanned: the tables' and figures' cells (``tables/*.csv``, ``figures/*.csv``), the comparison
-(``published_vs_reproduced.csv``), the LA-level statistics and Tables A.1-A.2. A finding is:
+(``published_vs_reproduced.csv``), the LA-level statistics, Tables A.1-A.2 and Appendix B's
+checks beyond the report (``models/robustness.csv``, ``bootstrap.csv``, ``sensitivity.csv``,
+``verdicts.csv``: their columns of respondent counts, ``MODEL_COUNTS``, such as the IROs that
+identify a term). A finding is:
 
 - **count**: a shown count of 1 .. threshold-1 (a percentage's count is value x base / 100);
 - **small base**: a shown statistic on a base of 1 .. threshold-1;
@@ -27,6 +30,9 @@ from iro_stats.common.errors import IroStatsError
 
 COLUMNS = ["file", "row", "column", "problem", "value"]
 SKIP = {"table_a1.csv", "table_a2.csv", "la_statistics.csv"}
+MODEL_FILES = ("models/robustness.csv", "models/bootstrap.csv", "models/sensitivity.csv",
+               "models/verdicts.csv")
+MODEL_COUNTS = ("n", "n_iro")   # respondents (IROs): a model's sample, those identifying a term
 
 
 class DisclosureError(IroStatsError):
@@ -88,6 +94,20 @@ def audit_values(table: pd.DataFrame, name: str, threshold: int) -> list[tuple]:
     return found
 
 
+def audit_models(table: pd.DataFrame, name: str, threshold: int) -> list[tuple]:
+    """Findings in one of Appendix B's check files: a respondent count (``MODEL_COUNTS``) of
+    1 .. threshold-1, its row named by model, term and check (or published id)."""
+    found = []
+    for column in (c for c in MODEL_COUNTS if c in table):
+        counts = pd.to_numeric(table[column], errors="coerce")
+        for i in counts.index[counts.map(lambda v: _small(v, threshold))]:
+            row = table.loc[i]
+            where = " ".join(str(row[c]) for c in ("model", "term", "check")
+                             if c in table and pd.notna(row[c]))
+            found.append((name, where or str(i), column, "count", float(counts[i])))
+    return found
+
+
 def audit(results: str | Path, threshold: int) -> pd.DataFrame:
     """Every finding in the published files of ``results`` (see the module docstring)."""
     results = Path(results)
@@ -106,6 +126,9 @@ def audit(results: str | Path, threshold: int) -> pd.DataFrame:
             for _, row in pd.read_csv(results / name).iterrows():
                 if _small(row["responses"], threshold):
                     found.append((name, row["row"], "responses", "count", row["responses"]))
+    for name in MODEL_FILES:
+        if (results / name).is_file():
+            found += audit_models(pd.read_csv(results / name), name, threshold)
     return pd.DataFrame(found, columns=COLUMNS)
 
 
@@ -121,6 +144,7 @@ def write_audit(results, threshold: int, out) -> str:
         raise DisclosureError(f"{len(findings)} published cell(s) show or reveal a count below "
                               f"the disclosure threshold of {threshold}:\n" + "\n".join(lines))
     summary = (f"disclosure audit: no published count below {threshold} is shown or derivable "
-               "(tables' and figures' cells, the comparison, LA statistics, Tables A.1-A.2)")
+               "(tables' and figures' cells, the comparison, LA statistics, Tables A.1-A.2, "
+               "Appendix B's checks)")
     write_text(out, summary + "\n")
     return summary
