@@ -7,6 +7,7 @@
 
 # %%
 import pandas as pd
+from IPython.display import Markdown, display
 from iro_stats.report import views
 
 views.setup(SOURCE)
@@ -59,10 +60,28 @@ views.show_figure(FIGURES, "ta_3_coefficients")
 # (kept in under half of the cluster-bootstrap replicates, or dropped by the ordinal model's own
 # elimination). On synthetic data these verdicts show the method, not the report's truth.
 
+# Published values as Table A.3 prints them (betas to 3 decimals, R² to 2, * p < 0.05); "Identified
+# by": the LAs and IROs whose answers identify the term (under disclosure control an IRO count
+# below the threshold is withheld in `robustness.csv` and reads "withheld").
+
 # %%
 verdicts = pd.read_csv(MODELS / "verdicts.csv")
-views.show_frame(verdicts[["model_label", "label", "published", "starred", "verdict",
-                           "evidence"]], 3, lambda c: c.replace("_", " ").capitalize())
+decimals = comparison.set_index("id")["decimals"]
+shown = pd.DataFrame({
+    "Model (Table A.3)": verdicts["model_label"],
+    "Predictor (Table A.3)": verdicts["label"],
+    "Published": [f"{v:.{int(decimals[i])}f}" + ("*" if s is True or s == "True" else "")
+                  for i, v, s in zip(verdicts["id"], verdicts["published"], verdicts["starred"])],
+    "Verdict": verdicts["verdict"],
+    "Identified by": ["" if pd.isna(la) else f"{int(la)} LAs, "
+                      + ("IROs withheld" if pd.isna(n) else f"{int(n)} IROs")
+                      for la, n in zip(verdicts["n_la"], verdicts["n_iro"])],
+    "The numbers behind it": verdicts["evidence"]})
+ran = not verdicts["missing_data"].astype(str).str.startswith("not checked").all()
+display(Markdown("Multiple imputation **ran** in this run: missing data was checked." if ran else
+                 "Multiple imputation did **not** run in this run (`imputation: false`, the "
+                 "default): missing data was **not checked**, and each verdict says so."))
+views.show_frame(shown)
 
 # %% [markdown]
 # ## Robustness checks
