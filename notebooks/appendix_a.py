@@ -19,15 +19,16 @@ views.setup(SOURCE)
 
 # %%
 ledger = pd.read_csv(RESULTS / "ledger.csv", keep_default_na=False)
-views.show_frame(ledger.groupby(["dataset", "status", "reason"]).size().rename("rows")
-                 .reset_index(), columns=str.capitalize)
+views.show_frame(views.ledger_summary(ledger, DISCLOSURE_THRESHOLD), columns=str.capitalize)
 
 # %% [markdown]
 # ## Validation of the extracts
 # The same checks as `iro-stats validate`: codes against the codebook, ids, LA codes, routing.
+# With real extracts this report stays with the analyst (it names respondents' rows).
 
 # %%
-print((RESULTS / "audit" / "validation.txt").read_text())
+print(views.validation_text((RESULTS / "audit" / "validation.txt").read_text(),
+                            DISCLOSURE_THRESHOLD))
 
 # %% [markdown]
 # ## Table A.1: responding authorities by type

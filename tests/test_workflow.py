@@ -480,6 +480,27 @@ def test_no_output_names_the_machine_that_made_it(workflow_project):
             assert not found, (path.relative_to(workflow_project), found)
 
 
+def test_notebooks_on_real_extracts_show_no_respondent(spss_project):
+    """Under disclosure control (real extracts, conftest: ``spss_project``) no notebook shows a
+    respondent id, a line of the validation report (it names rows and the files' paths) or a
+    ledger count below the threshold (the IRO without an LA is 'fewer than 5')."""
+    import re
+
+    results = spss_project / "results_spss"
+    ledger = pd.read_csv(results / "ledger.csv", keep_default_na=False)
+    ids = {i for i in ledger["id"] if i}
+    lines = [line.strip() for line in (results / "audit" / "validation.txt").read_text()
+             .splitlines() if len(line.strip()) > 20]
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in (results / "notebooks").glob("*.html")}
+    assert len(pages) == 8 and len(ids) > 300 and lines
+    for name, page in pages.items():
+        words = set(re.findall(r"[A-Za-z0-9_]+", re.sub(r"data:[^\"')\s]+", "", page)))
+        assert not ids & words, name                      # (embedded images left out)
+        assert not [line for line in lines if line in page], name
+    appendix_a = pages["appendix_a"]
+    assert "fewer than 5" in appendix_a and "validation.txt" in appendix_a
+
+
 def test_optional_extracts_are_optional(spss_project, synthetic):
     """Real extracts without the Cafcass records and LA attributes (conftest: ``spss_project``):
     every rule ran; the values that need them are not computable, with the reason, and the rest

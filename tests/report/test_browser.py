@@ -69,7 +69,8 @@ def test_the_report_loads_fits_1280_px_and_is_accessible(browser, results):
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     headers = browser.find_elements(By.CSS_SELECTOR, "table th")
-    assert headers and all(h.get_attribute("scope") in ("col", "row") for h in headers)
+    assert headers and all(h.get_attribute("scope") in ("col", "row", "colgroup", "rowgroup")
+                           for h in headers)
     assert all(svg.get_attribute("aria-label") for svg in
                browser.find_elements(By.CSS_SELECTOR, "svg"))
     caveat = browser.find_element(By.CSS_SELECTOR, ".caveat").text

@@ -78,7 +78,8 @@ NOTEBOOK_INPUTS = {
                    "tables/table_a2.csv", "tables/la_statistics.csv"],
     "appendix_b": ["models/table_a3.html", "models/published_comparison.csv",
                    "models/samples.csv", "models/selection.csv", "models/appendix_b.csv",
-                   "figure:ta_3_coefficients", "models/robustness.csv", "models/bootstrap.csv"],
+                   "figure:ta_3_coefficients", "models/robustness.csv", "models/bootstrap.csv",
+                   "models/sensitivity.csv", "models/verdicts.csv"],
     **{f"chapter{c}": ["published_vs_reproduced.csv", f"table:text_{c}",
                        *[f"table:{t}" for t in tables], *[f"figure:{f}" for f in figures]]
        for c, (tables, figures) in CHAPTERS.items()},

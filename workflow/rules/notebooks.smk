@@ -3,8 +3,9 @@
 
 
 rule notebook:
-    """Execute notebooks/{notebook}.py against the results (RESULTS and SOURCE injected) and
-    export it as HTML; it reads the pipeline's outputs and recomputes nothing."""
+    """Execute notebooks/{notebook}.py against the results (RESULTS, FIGURES, SOURCE and the
+    disclosure threshold injected) and export it as HTML; it reads the pipeline's outputs and
+    recomputes nothing."""
     input:
         source="notebooks/{notebook}.py",
         data=notebook_inputs,
@@ -16,7 +17,7 @@ rule notebook:
         python=PYTHON,
         results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html)),
         figures=config["figures"],
-        source=config["source"],
+        disclosure=DISCLOSURE_OPTIONS,
     threads: 1
     resources:
         mem_mb=1500,
@@ -28,4 +29,4 @@ rule notebook:
     shell:
         "{params.python} -m iro_stats notebook {input.source} --results {params.results}"
         " --figures {params.figures}"
-        " --source {params.source} --html-out {output.html} > {log} 2>&1"
+        " {params.disclosure} --html-out {output.html} > {log} 2>&1"

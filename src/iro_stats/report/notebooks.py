@@ -1,10 +1,11 @@
 """Execute a notebook kept as a jupytext percent script and export it as HTML.
 
 The workflow runs each notebook against the current results: a first cell sets ``RESULTS`` (the
-results folder) and ``SOURCE`` (synthetic or spss), the kernel is the interpreter that runs the
-workflow, and the executed notebook is exported as standalone HTML. ``FIGURES`` is the figures
-folder. Notebooks read the pipeline's
-outputs and explain them; they compute nothing differently.
+results folder), ``FIGURES`` (the figures folder), ``SOURCE`` (synthetic or spss) and
+``DISCLOSURE_THRESHOLD`` (the threshold of disclosure control where it applies, else None), the
+kernel is the interpreter that runs the workflow, and the executed notebook is exported as
+standalone HTML. Notebooks read the pipeline's outputs and explain them; they compute nothing
+differently.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def _title(notebook) -> str:
 
 def execute(source: str | Path, html_out: str | Path, results: str | Path, data_source: str,
             figures: str | Path | None = None, ipynb_out: str | Path | None = None,
-            timeout: int = 300) -> None:
-    """Run ``source`` (a ``.py`` percent script) with ``RESULTS``, ``FIGURES`` and ``SOURCE``
-    set; write HTML."""
+            timeout: int = 300, threshold: int | None = None) -> None:
+    """Run ``source`` (a ``.py`` percent script) with ``RESULTS``, ``FIGURES``, ``SOURCE`` and
+    ``DISCLOSURE_THRESHOLD`` (``threshold``) set; write HTML."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -70,7 +71,8 @@ def execute(source: str | Path, html_out: str | Path, results: str | Path, data_
         "from pathlib import Path\n"
         f"RESULTS = Path({os.path.relpath(Path(results).resolve(), here)!r})\n"
         f"FIGURES = Path({os.path.relpath(Path(figures or results).resolve(), here)!r})\n"
-        f"SOURCE = {data_source!r}")
+        f"SOURCE = {data_source!r}\n"
+        f"DISCLOSURE_THRESHOLD = {threshold!r}")
     parameters.metadata["tags"] = ["injected-parameters"]
     notebook.cells.insert(0, parameters)
     client.nb = notebook

@@ -53,6 +53,38 @@ def show_frame(frame: pd.DataFrame, decimals: int | dict = 2, columns: dict | No
                               if isinstance(decimals, int) else f"{v:g}"))
 
 
+def ledger_summary(ledger: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+    """Rows of the ledger counted by extract, status and reason. Under disclosure control
+    (``threshold``) a count from 1 to below it reads 'fewer than <threshold>' (the ledger counts
+    respondents), and while an extract's hidden counts add up to less than the threshold, its
+    smallest shown count is withheld too: the extract's total (its published N) minus the shown
+    counts gives their sum."""
+    counts = ledger.groupby(["dataset", "status", "reason"]).size().rename("rows").reset_index()
+    if threshold is None:
+        return counts
+    small = counts["rows"].between(1, threshold - 1)
+    complement = pd.Series(False, index=counts.index)
+    for _, rows in counts.groupby("dataset"):
+        hidden = small[rows.index]
+        while 0 < rows.loc[hidden | complement[rows.index], "rows"].sum() < threshold \
+                and not (hidden | complement[rows.index]).all():
+            complement[rows.loc[~(hidden | complement[rows.index]), "rows"].idxmin()] = True
+    counts["rows"] = counts["rows"].astype(object)
+    counts.loc[small, "rows"] = f"fewer than {threshold}"
+    counts.loc[complement, "rows"] = "withheld (it would reveal a small count)"
+    return counts
+
+
+def validation_text(text: str, threshold: int | None) -> str:
+    """The validation report for the notebook: whole on synthetic data; under disclosure control
+    only a pointer to it, since it names rows by respondent id and quotes their values."""
+    if threshold is None:
+        return text
+    return ("The validation report names rows by respondent id and quotes their values, so "
+            "with real extracts it is for the analyst only and not shown here: read "
+            "audit/validation.txt in the results folder.")
+
+
 def show_page(path: Path) -> None:
     """The body of an HTML page the workflow wrote (its styles kept), inside the notebook."""
     from IPython.display import HTML, display
