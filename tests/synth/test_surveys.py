@@ -25,14 +25,6 @@ REPORT_INCONSISTENCIES = {
 # contradict an exact published value are among the report's inconsistencies, kind words).
 GENERATOR_GAPS: set[str] = set()
 
-# Degenerate variables the generator still leaves (dataset, variable): the DCSs' priorities of
-# Figure 3.6 (1-8, only their means printed), whose low ranks stay empty for some tasks, and one
-# inner code (4) of the IROs' challenge rating (its mean 7.4 and 6% at 1-3 fixed): the L1
-# prior's optimum leaves it empty.
-DEGENERATE_GAPS = {("dcs", f"dcs_prio_{task}") for task in (
-    "qa_careplan", "wishes", "challenge", "scrutiny", "cafcass", "guardian")} | {
-    ("iro", "iro_challenge")}
-
 
 @pytest.fixture(scope="module")
 def generated(synthetic):
@@ -246,14 +238,13 @@ def test_every_statement_in_words_holds_and_no_record_breaks_the_logic(synthetic
                                                  synthetic["statements"]["statements"]}
 
 
-def test_no_variable_is_degenerate_but_the_listed_gaps(synthetic, codebook, published):
+def test_no_variable_is_degenerate(synthetic, codebook, published):
     """No constant variable and no empty inner category of a scale, unless the report says so
-    (a 0% printed, an "all" or "none" in words) or the generator gap is listed above."""
+    (a 0% printed, an "all" or "none" in words, a printed mean that forces a hole)."""
     from iro_stats.stats import degenerate
 
     found = degenerate.scan(synthetic["analysis"], codebook,
                             degenerate.expected_empty(synthetic["resolved"], published),
-                            degenerate.expected_constant(synthetic["statements"]))
-    left = set(zip(found["dataset"], found["variable"]))
-    assert left <= DEGENERATE_GAPS, found[~found["variable"].isin(
-        [v for _, v in DEGENERATE_GAPS])].to_string()
+                            degenerate.expected_constant(synthetic["statements"]),
+                            degenerate.printed_means(synthetic["resolved"], published))
+    assert found.empty, found.to_string()

@@ -33,7 +33,8 @@ def write_plausibility(frames_dir, statements_path, codebook_path, published_pat
     ids = {name: spec["id"] for name, spec in codebook["datasets"].items() if spec.get("id")}
     broken = statements.violations(frames, catalogue, ids)
     found = degenerate.scan(frames, codebook, degenerate.expected_empty(resolved, published),
-                            degenerate.expected_constant(catalogue))
+                            degenerate.expected_constant(catalogue),
+                            degenerate.printed_means(resolved, published))
     out = Path(out_dir)
     write_csv(out / "statements.csv", verdicts)
     write_csv(out / "logic_violations.csv", broken)

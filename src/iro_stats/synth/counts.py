@@ -1,7 +1,7 @@
 """Integer counts whose percentages print as the published ones: a small integer programme.
 
-Unknowns are counts ``x_k >= 0`` (e.g. respondents with code c in subgroup g); ``Near`` goals
-only shape the objective, where the report leaves counts free. A percentage printed
+Unknowns are counts ``x_k >= 0`` (e.g. respondents with code c in subgroup g); ``Near`` and
+``Floor`` goals only shape the objective, where the report leaves counts free. A percentage printed
 as p with d decimals over numerator cells ``num`` and denominator cells ``den`` holds when
 ``100 * sum(num) / sum(den)`` rounds half-up to p, which with ``P = p * 10^d`` is linear:
 
@@ -66,6 +66,19 @@ class Near:
     weights: tuple[float, ...] | None = None
 
 
+@dataclass(frozen=True)
+class Floor:
+    """A soft goal: ``sum(weight_i * cell_i)`` (``weights``, 1 unless given) at least ``goal``,
+    each unit short costing ``weight`` in the objective (more than the printed values'
+    centring: a scale without holes where the printed values leave room for one)."""
+
+    id: str
+    cells: tuple[Hashable, ...]
+    goal: float
+    weight: float = 1000.0
+    weights: tuple[float, ...] | None = None
+
+
 def _rows(target, index, strict: bool):
     """Constraint rows (coefficients, lower, upper) of one target."""
     n = len(index)
@@ -104,7 +117,7 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
     rows, lows, highs = [], [], []
     centre_rows = []
     for target in targets:
-        if isinstance(target, Near):
+        if isinstance(target, (Near, Floor)):
             continue
         for row, lo, hi in _rows(target, index, strict):
             rows.append(row)
@@ -125,11 +138,12 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
             for cell, weight in zip(target.cells, target.weights or [1] * len(target.cells)):
                 row[index[cell]] += weight
             centre_rows.append((row, target.goal))
-    m = len(centre_rows)
-    # unknowns: n counts, then m deviations t_j >= |centre_j . x|
-    a = np.zeros((len(rows) + 2 * m, n + m))
-    lo = np.array(lows + [0.0] * (2 * m))
-    hi = np.array(highs + [np.inf] * (2 * m))
+    floors = [t for t in targets if isinstance(t, Floor)]
+    m, f = len(centre_rows), len(floors)
+    # unknowns: n counts, m deviations t_j >= |centre_j . x|, f shortfalls s_k >= goal_k - x
+    a = np.zeros((len(rows) + 2 * m + f, n + m + f))
+    lo = np.array(lows + [0.0] * (2 * m) + [0.0] * f)
+    hi = np.array(highs + [np.inf] * (2 * m + f))
     if rows:
         a[: len(rows), :n] = np.array(rows)
     for j, (centre, goal) in enumerate(centre_rows):
@@ -140,9 +154,15 @@ def solve(cells: Sequence[Hashable], targets: Sequence[Percent | Total], *,
         a[len(rows) + 2 * j + 1, :n] = centre
         a[len(rows) + 2 * j + 1, n + j] = 1
         lo[len(rows) + 2 * j + 1] = goal
-    cost = np.concatenate([np.zeros(n), np.ones(m)])
-    bounds = Bounds(np.zeros(n + m), np.full(n + m, np.inf if upper is None else upper))
-    integrality = np.concatenate([np.ones(n), np.zeros(m)])
+    for k, floor in enumerate(floors):   # sum(cells) + s_k >= goal
+        r = len(rows) + 2 * m + k
+        for cell, w in zip(floor.cells, floor.weights or [1] * len(floor.cells)):
+            a[r, index[cell]] += w
+        a[r, n + m + k] = 1
+        lo[r] = floor.goal
+    cost = np.concatenate([np.zeros(n), np.ones(m), [t.weight for t in floors]])
+    bounds = Bounds(np.zeros(n + m + f), np.full(n + m + f, np.inf if upper is None else upper))
+    integrality = np.concatenate([np.ones(n), np.zeros(m + f)])
     result = milp(cost, constraints=LinearConstraint(a, lo, hi), bounds=bounds,
                   integrality=integrality, options={"time_limit": 60})
     if result.status == 0:
@@ -182,7 +202,7 @@ def conflicting(cells, targets, *, upper=None) -> list[str]:
         return result.status == 0
 
     keep = list(targets)
-    keep = [t for t in keep if not isinstance(t, Near)]
+    keep = [t for t in keep if not isinstance(t, (Near, Floor))]
     for target in list(keep):
         trial = [t for t in keep if t is not target]
         if not ok(trial):

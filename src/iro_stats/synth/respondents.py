@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from iro_stats.reference.loaders import missing_codes, scale_of
-from iro_stats.synth.counts import Infeasible, Near, Percent, Total, solve
+from iro_stats.synth.counts import Floor, Infeasible, Near, Percent, Total, solve
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -282,6 +282,8 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         means = [float(Fraction(str(t["value"]))) for t in targets
                  if t["statistic"] in ("mean", "group_mean") and not t.get("where")]
         goals += _prior(atoms, atom_of, codes, means[0] if means else None)
+        if var["kind"] == "ordinal" and len(codes) >= 3:   # no hole in the scale, if it can be
+            goals += [Floor(f"floor:{c}", tuple((a, c) for a in atoms), 1) for c in codes[1:-1]]
     counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
@@ -340,12 +342,15 @@ def _prior(atoms: list, atom_of: pd.Series, codes: list[int], mean: float | None
 def mean_goals(pid: str, den: tuple, value, decimals: int, ends=("lo", "hi")) -> list:
     """The mean over the cells ``den`` (code weights) prints as ``value`` at ``decimals``:
     ``(value - half) n <= sum(code) < (value + half) n`` as two weighted totals (ids
-    ``pid:<end>``)."""
+    ``pid:<end>``). The lower end is inclusive (half-up), but a soft goal, weighing more than a
+    scale's holes (:class:`Floor`), keeps the sum a unit off it: a mean exactly on a .5 prints
+    differently under other rounding rules."""
     half = Fraction(1, 2 * 10 ** decimals)
     centre = Fraction(str(value))
     weights = tuple(float(c) for _, c in den)
-    return [Total(f"{pid}:{ends[0]}", den, 0, np.inf,
-                  tuple(w - float(centre - half) for w in weights)),
+    above = tuple(w - float(centre - half) for w in weights)
+    return [Total(f"{pid}:{ends[0]}", den, 0, np.inf, above),
+            Floor(f"{pid}:{ends[0]}:off_the_end", den, 1.0, 1e4, above),
             Total(f"{pid}:{ends[1]}", den, -np.inf, -1e-9,
                   tuple(w - float(centre + half) for w in weights))]
 
