@@ -28,9 +28,22 @@ def test_one_small_cell_takes_the_next_smallest_with_it():
     assert out["count"][2] == 47 and out["base_n"].tolist() == [60, 60, 60]
 
 
+def test_a_hidden_count_equal_to_its_base_hides_the_base():
+    # a count of rows is its own base: 3 of 3 shown as base_n 3 would be the count
+    out = suppress(pd.DataFrame({"count": [3, 8], "base_n": [3, 8], "additive": False}))
+    assert out["suppression"].tolist() == ["primary", ""]
+    assert np.isnan(out["base_n"][0]) and out["base_n"][1] == 8
+
+
 def test_two_small_cells_protect_each_other():
     out = suppress(_cells([2, 4, 54], 60), group=["group"], additive="additive")
     assert out["suppression"].tolist() == ["primary", "primary", ""]
+
+
+def test_small_cells_adding_up_to_less_than_the_threshold_take_another_with_them():
+    # 1 + 2 = 3 would be 62 - 39 - 20 (a published 'codes 1-2' cell); so 20 goes too
+    out = suppress(_cells([1, 2, 39, 20], 62), group=["group"], additive="additive")
+    assert out["suppression"].tolist() == ["primary", "primary", "", "secondary"]
 
 
 def test_zero_is_shown_and_not_used_as_secondary():

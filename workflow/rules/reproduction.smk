@@ -123,14 +123,17 @@ rule reproduction_report:
 
 rule disclosure_audit:
     """With disclosure control on: every published statistics file (Appendix B's checks among
-    them) scanned for a count below the threshold that is shown or derivable; the run fails
-    naming the cells."""
+    them) scanned for a count below the threshold that is shown or derivable, within a file and
+    across files (published ids keyed by their specs); the run fails naming the cells."""
     input:
         comparison=rules.reproduction.output.csv,
         tables=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_IDS),
         figures=expand(f"{RESULTS}/figures/{{figure}}.csv", figure=FIGURE_IDS),
         la=rules.la_dataset.output,
         models=[rules.models.output.robustness, *rules.bootstrap.output],
+        published=REFERENCE["published"],
+        specs=config["specs"],
+        codebook=REFERENCE["codebook"],
         code=code("disclosure_audit"),
     output:
         f"{RESULTS}/audit/disclosure.txt",
@@ -146,4 +149,5 @@ rule disclosure_audit:
         f"{RESULTS}/logs/disclosure_audit.log",
     shell:
         "{params.python} -m iro_stats disclosure-audit --results {params.results}"
-        " --disclosure-threshold {params.threshold} --out {output} > {log} 2>&1"
+        " --disclosure-threshold {params.threshold} --published {input.published:q}"
+        " --specs {input.specs:q} --codebook {input.codebook:q} --out {output} > {log} 2>&1"

@@ -25,16 +25,25 @@ def la_statistics(frames: dict[str, pd.DataFrame], resolved: dict[str, dict],
 
 def appendix_table(stats: pd.DataFrame, block: str) -> pd.DataFrame:
     """Table A.1 or A.2 as the report lays it out: one row per LA type or rating (and the
-    total), the number of LAs, of responding LAs and their percentage (exact values)."""
+    total), the number of LAs, of responding LAs and their percentage (exact values). Under
+    disclosure control (``stats`` has a ``suppression`` column) a last column ``suppression``
+    marks the row's hidden cells (``responses: primary; las: primary``, '' where none is)."""
     rows: dict[str, dict] = {}
+    marked = "suppression" in stats
     for row in stats[stats["block"] == block].itertuples():
         name = row.id.split(".", 1)[1]
         for suffix in sorted(TABLE_COLUMNS, key=len, reverse=True):
             if name.endswith(suffix):
                 key = name.removesuffix(suffix)
-                rows.setdefault(key, {"row": key})[TABLE_COLUMNS[suffix]] = row.reproduced
+                entry = rows.setdefault(key, {"row": key, "suppression": []})
+                entry[TABLE_COLUMNS[suffix]] = row.reproduced
+                if marked and isinstance(row.suppression, str) and row.suppression:
+                    entry["suppression"].append(f"{TABLE_COLUMNS[suffix]}: {row.suppression}")
                 break
-    return pd.DataFrame(list(rows.values()), columns=["row", *TABLE_COLUMNS.values()])
+    for entry in rows.values():
+        entry["suppression"] = "; ".join(entry["suppression"])
+    columns = ["row", *TABLE_COLUMNS.values()] + (["suppression"] if marked else [])
+    return pd.DataFrame(list(rows.values()), columns=columns)
 
 
 def write_la_tables(frames_dir, published_path, specs_path, threshold: int | None, stats_out,
