@@ -92,14 +92,14 @@ def _words_value(goal_id: str) -> str | None:
     return head if tail in WORDS_GOALS else None
 
 
-def _solve_relaxing(cells, goals, relaxed: list[dict]) -> dict:
+def _solve_relaxing(cells, goals, relaxed: list[dict], strict: bool = True) -> dict:
     """Solve; while infeasible, drop the published value that the minimal conflict names (an
     approximation in words first, then a percentage or mean before a base N or a subgroup size),
     keep a dropped percentage as a soft goal (a value in words keeps its own), and record it in
     ``relaxed``."""
     while True:
         try:
-            return solve(cells, goals)
+            return solve(cells, goals, strict=strict)
         except Infeasible as err:
             words = [w for w in map(_words_value, err.conflict) if w]
             values = [g for g in err.conflict if ":" not in g and not g.startswith("atom")]
@@ -284,7 +284,8 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         goals += _prior(atoms, atom_of, codes, means[0] if means else None)
         if var["kind"] == "ordinal" and len(codes) >= 3:   # no hole in the scale, if it can be
             goals += [Floor(f"floor:{c}", tuple((a, c) for a in atoms), 1) for c in codes[1:-1]]
-    counts = _solve_relaxing(cells, goals, relaxed if relaxed is not None else [])
+    counts = _spanning(cells, goals, atoms, codes, targets,
+                       relaxed if relaxed is not None else [])
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
         shared = spread_within_cuts(codes, targets, at_least, {c: counts[(a, c)] for c in codes})
@@ -293,6 +294,31 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         rng.shuffle(rows)
         result[rows] = deal
     return result
+
+
+def _spanning(cells, goals, atoms, codes, targets, relaxed: list[dict]) -> dict:
+    """The counts (:func:`_solve_relaxing`); for an item of a block whose printed base range its
+    items must span (``span``), with a soft goal at each end the block has not reached yet, in
+    turn, until the item's base is at one: first in the solver's strict form (no percentage on
+    an exact .5), then, where only a .5 lets the base reach the end, in the half-up form the
+    report's rounding allows; else the first attempt's counts."""
+    span = next((t["span"] for t in targets if t.get("span")), None)
+    ends = [e for e in span["ends"] if e not in span["reached"]] if span else []
+    den = tuple((a, c) for a in atoms for c in codes)
+    first = None
+    for end, strict in [(e, s) for s in (True, False) for e in ends] or [(None, True)]:
+        tried: list[dict] = []
+        extra = [] if end is None else [Near("span", den, 1e4 * end, (1e4,) * len(den))]
+        counts = _solve_relaxing(cells, goals + extra, tried, strict)
+        first = first or (counts, tried)
+        if end is None or sum(counts[cell] for cell in den) == end:
+            break
+    else:
+        counts, tried = first
+    if span:
+        span["reached"] |= {sum(counts[cell] for cell in den)} & set(span["ends"])
+    relaxed += tried
+    return counts
 
 
 def hump_weights(codes: list[int]) -> dict[int, int]:
@@ -484,4 +510,27 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
         if key not in seen:
             seen.add(key)
             out.setdefault(var, []).append(target)
+    _span_base_ranges(out, rows)
     return out
+
+
+def _span_base_ranges(targets: dict[str, list[dict]], rows: pd.DataFrame) -> None:
+    """A table that prints its items' bases as a range (N=281-287) has an item at each end:
+    each item of such a block shares the block's ``span`` (its ends, and those an item has
+    reached), which :func:`generate_variable` honours with a soft goal at an end still open."""
+    blocks: dict[str, list[tuple[str, dict]]] = {}
+    for var, found in targets.items():
+        for t in found:
+            if (t.get("base_min") is not None and t["base_min"] < t["base_max"]
+                    and not t.get("where") and t["statistic"] in ("percent", "mean")):
+                blocks.setdefault(rows.at[t["id"], "block"], []).append((var, t))
+    spanned: set[str] = set()
+    for items in blocks.values():
+        names = list(dict.fromkeys(var for var, _ in items))
+        if len(names) < 2:
+            continue
+        state = {"ends": (items[0][1]["base_max"], items[0][1]["base_min"]), "reached": set()}
+        for name in names:
+            if name not in spanned:
+                spanned.add(name)
+                next(t for var, t in items if var == name)["span"] = state
