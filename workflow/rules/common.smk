@@ -110,6 +110,12 @@ DISCLOSURE_OPTIONS = (
 )
 
 
+# With disclosure control on, one decision for every published output (rule disclosure_plan):
+# the tables, figures and comparison read it.
+PLAN = [f"{RESULTS}/audit/disclosure_plan.csv"] if DISCLOSURE_ON else []
+PLAN_OPTION = f"--disclosure-plan {PLAN[0]}" if PLAN else ""
+
+
 def report_category(item_id):
     """The Snakemake report's category of a table or figure id: its chapter."""
     part = item_id.split("_")[1] if item_id.startswith("text_") else item_id[1:].split("_")[0]

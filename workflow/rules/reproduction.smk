@@ -45,6 +45,7 @@ rule reproduction:
         published=REFERENCE["published"],
         models=rules.models.output.comparison,
         inconsistencies=REFERENCE["inconsistencies"],
+        plan=PLAN,
         code=code("reproduction"),
     output:
         csv=report(f"{RESULTS}/published_vs_reproduced.csv",
@@ -52,7 +53,7 @@ rule reproduction:
     params:
         python=PYTHON,
         frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
-        disclosure=DISCLOSURE_OPTIONS,
+        disclosure=f"{DISCLOSURE_OPTIONS} {PLAN_OPTION}",
     threads: 1
     resources:
         mem_mb=1000,

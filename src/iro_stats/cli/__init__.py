@@ -40,6 +40,8 @@ COMMANDS = {
     "bootstrap-merge": ("bootstrap_merge", "pool the bootstrap chunks and summarise"),
     "plausibility": ("plausibility", "the report's statements in words, the questionnaire's "
                      "logic and degenerate variables, measured on the data"),
+    "disclosure-plan": ("disclosure_plan", "one disclosure decision for every published "
+                        "output of a run under disclosure control"),
     "reproduction": ("reproduction", "every published value beside the reproduced one (CSV)"),
     "reproduction-report": ("reproduction_report", "the reviewers' HTML report of the "
                             "published values beside the reproduced ones"),

@@ -11,12 +11,17 @@ def add_arguments(parser, *outputs):
     parser.add_argument("--population", action="append", metavar="DATASET=N",
                         help="population size for the finite population correction")
     disclosure(parser)
+    parser.add_argument("--disclosure-plan", help="the disclosure plan of every output (CSV)")
 
 
 def built(args, section):
-    """Every layout's cells (suppressed where disclosure control applies)."""
+    """Every layout's cells (suppressed where disclosure control applies, and as the
+    disclosure plan says where one is given)."""
+    import pandas as pd
+
     from iro_stats.stats.tables import build_layouts
 
+    planned = pd.read_csv(args.disclosure_plan) if args.disclosure_plan else None
     return build_layouts(args.frames, args.codebook, args.published, args.specs, args.layouts,
                          section, args.units, pairs(args.population, "population", number=True),
-                         threshold(args))
+                         threshold(args), planned)

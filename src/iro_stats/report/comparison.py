@@ -22,6 +22,7 @@ import pandas as pd
 from iro_stats.common.errors import ReferenceDataError
 from iro_stats.common.rounding import exact, for_review, prints_as
 from iro_stats.reference.loaders import parse_yaml
+from iro_stats.stats.disclosure_plan import MARK as ACROSS_OUTPUTS
 
 COLUMNS = ["id", "source", "group", "statistic", "decimals", "label", "quote", "base_n_published",
            "base_n_reproduced", "published", "reproduced", "abs_diff", "tolerance", "status",
@@ -155,7 +156,10 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
         if status == "mismatch" and row["id"] in reasons.index:
             note = f"report inconsistency: {reasons[row['id']]}"
         if isinstance(row.get("suppression"), str) and row["suppression"]:
-            note = f"suppressed ({row['suppression']}: a count below the disclosure threshold)"
+            note = ("suppressed (across outputs: another table, figure or value hides it, or "
+                    "it would give a hidden count back)" if row["suppression"] == ACROSS_OUTPUTS
+                    else f"suppressed ({row['suppression']}: a count below the disclosure "
+                         "threshold)")
         decimals = int(row["decimals"])
         rows.append({
             "id": row["id"], "source": row["source"], "group": row["group"],
@@ -181,10 +185,12 @@ def read_comparison(path) -> pd.DataFrame:
 
 
 def write_comparison(frames_dir, specs_path, published_path, models_comparison_path,
-                     inconsistencies_path, threshold: int | None, csv_out) -> dict[str, int]:
+                     inconsistencies_path, threshold: int | None, csv_out,
+                     plan_path=None) -> dict[str, int]:
     """Every published value measured on the analysis frames of ``frames_dir``, Table A.3 taken
     from the models' comparison, written beside the published values (CSV), suppressed at
-    ``threshold`` (None: no disclosure control). Returns the count per status."""
+    ``threshold`` (None: no disclosure control) and as the disclosure plan of every output
+    (``plan_path``) says. Returns the count per status."""
     from iro_stats.common.atomic import write_csv
     from iro_stats.dataset.analysis import read_analysis_frames
     from iro_stats.stats.disclosure import protect_measured
@@ -196,6 +202,10 @@ def write_comparison(frames_dir, specs_path, published_path, models_comparison_p
                          specs["pending"])
     if threshold is not None:
         measured = protect_measured(measured, threshold)
+    if plan_path:
+        from iro_stats.stats.disclosure_plan import hide_planned_values
+
+        measured = hide_planned_values(measured, resolved, pd.read_csv(plan_path))
     table = published_vs_reproduced(published, measured, pd.read_csv(models_comparison_path),
                                     load_inconsistencies(inconsistencies_path, published))
     write_csv(csv_out, table)

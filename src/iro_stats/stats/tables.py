@@ -522,10 +522,12 @@ def suppress(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 def build_layouts(frames_dir, codebook_path, published_path, specs_path, layout_paths,
                   section: str, units_path, populations: dict[str, int],
-                  threshold: int | None) -> dict[str, tuple[dict, pd.DataFrame, str]]:
+                  threshold: int | None, planned: pd.DataFrame | None = None
+                  ) -> dict[str, tuple[dict, pd.DataFrame, str]]:
     """Every layout of ``section`` (tables or figures) measured on the analysis frames of
     ``frames_dir``: layout id -> (layout, cells, base line), cells suppressed at ``threshold``
-    (None: no disclosure control)."""
+    (None: no disclosure control) and, with ``planned``, as the disclosure plan of every output
+    says (:mod:`iro_stats.stats.disclosure_plan`)."""
     from iro_stats.dataset.analysis import read_analysis_frames
     from iro_stats.reference.loaders import load_codebook
     from iro_stats.stats.measures import load_resolved
@@ -539,6 +541,10 @@ def build_layouts(frames_dir, codebook_path, published_path, specs_path, layout_
         cells = build(lid, layout, ctx)
         if threshold is not None:
             cells = suppress(cells, threshold)
+        if planned is not None:
+            from iro_stats.stats.disclosure_plan import hide_planned_cells
+
+            cells = hide_planned_cells(cells, f"{section}/{lid}.csv", resolved, planned)
         built[lid] = (layout, cells, base_line(cells, layout))
     return built
 
