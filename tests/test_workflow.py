@@ -384,7 +384,7 @@ def test_disclosure_control_switched_on_for_synthetic_data(workflow_run, tmp_pat
     comparison = pd.read_csv(results / "published_vs_reproduced.csv")
     assert comparison["note"].fillna("").str.startswith("suppressed").sum() >= hidden.sum()
     suppressed = 0
-    for path in sorted((results / "tables").glob("t*.csv")):   # the report's tables
+    for path in sorted((results / "tables").glob("t[0-9]*.csv")):   # the report's tables
         cells = pd.read_csv(path)
         if "suppression" not in cells.columns:
             continue

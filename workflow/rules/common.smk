@@ -110,7 +110,7 @@ DISCLOSURE_OPTIONS = (
 )
 
 
-# With disclosure control on, one decision for every published output (rule disclosure_plan):
+# With disclosure control on, one decision for every published output (the disclosure_plan job);
 # the tables, figures and comparison read it.
 PLAN = [f"{RESULTS}/audit/disclosure_plan.csv"] if DISCLOSURE_ON else []
 PLAN_OPTION = f"--disclosure-plan {PLAN[0]}" if PLAN else ""

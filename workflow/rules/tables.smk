@@ -32,43 +32,6 @@ LAYOUT_OPTIONS = " ".join(
      if dataset != "fpc" and size and config["populations"]["fpc"]] + [DISCLOSURE_OPTIONS])
 
 
-if DISCLOSURE_ON:
-
-    rule disclosure_plan:
-        """With disclosure control on: every table, figure and the comparison suppressed as each
-        would on its own, then one decision for all of them (a measure hidden anywhere is hidden
-        everywhere, and so is what would give it back across outputs), which they apply."""
-        input:
-            frames=rules.analysis.output.frames,
-            codebook=REFERENCE["codebook"],
-            specs=config["specs"],
-            published=REFERENCE["published"],
-            layouts=expand(f"{LAYOUTS['tables']}/{{part}}.yaml", part=TABLE_PARTS),
-            figure_layouts=LAYOUTS["figures"],
-            units=UNITS,
-            code=code("disclosure_plan"),
-        output:
-            PLAN,
-        params:
-            python=PYTHON,
-            frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
-            options=LAYOUT_OPTIONS,
-        threads: 1
-        resources:
-            mem_mb=1000,
-            runtime=10,
-        benchmark:
-            f"{RESULTS}/benchmarks/rules/disclosure_plan.tsv"
-        log:
-            f"{RESULTS}/logs/disclosure_plan.log",
-        shell:
-            "{params.python} -m iro_stats disclosure-plan --frames {params.frames}"
-            " --codebook {input.codebook} --specs {input.specs}"
-            " --published {input.published} --layouts {input.layouts}"
-            " --figure-layouts {input.figure_layouts} --units {input.units}"
-            " --out {output} {params.options} > {log} 2>&1"
-
-
 # One job per layout file: editing a table reruns its part of the report (and the notebook that
 # shows it), not every table.
 for _part, _tables in TABLE_PARTS.items():

@@ -27,7 +27,8 @@ def appendix_table(stats: pd.DataFrame, block: str) -> pd.DataFrame:
     """Table A.1 or A.2 as the report lays it out: one row per LA type or rating (and the
     total), the number of LAs, of responding LAs and their percentage (exact values). Under
     disclosure control (``stats`` has a ``suppression`` column) a last column ``suppression``
-    marks the row's hidden cells (``responses: primary; las: primary``, '' where none is)."""
+    marks the row's hidden cells (``responses: primary; las: primary``, '' where none is), and
+    those blank for want of data (``responses: not computable``, e.g. no Ofsted ratings)."""
     rows: dict[str, dict] = {}
     marked = "suppression" in stats
     for row in stats[stats["block"] == block].itertuples():
@@ -39,6 +40,8 @@ def appendix_table(stats: pd.DataFrame, block: str) -> pd.DataFrame:
                 entry[TABLE_COLUMNS[suffix]] = row.reproduced
                 if marked and isinstance(row.suppression, str) and row.suppression:
                     entry["suppression"].append(f"{TABLE_COLUMNS[suffix]}: {row.suppression}")
+                elif marked and row.status == "not_computable":   # e.g. no ratings supplied
+                    entry["suppression"].append(f"{TABLE_COLUMNS[suffix]}: not computable")
                 break
     for entry in rows.values():
         entry["suppression"] = "; ".join(entry["suppression"])
