@@ -56,7 +56,7 @@ views.show_figure(FIGURES, "ta_3_coefficients")
 # or sensitive to clustering (CR2 with Satterthwaite df and the wild cluster bootstrap by LA; a
 # term fewer than 5 LAs identify is *not estimable with clustering* and gets no p), to the sample
 # rule (the final model refitted on its own listwise sample instead of the full model's), to
-# missing data (multiple imputation, when `imputation: true` in `config.yaml`) or to selection
+# missing data (multiple imputation, `imputation` in `config.yaml`) or to selection
 # (kept in under half of the cluster-bootstrap replicates, or dropped by the ordinal model's own
 # elimination). On synthetic data these verdicts show the method, not the report's truth.
 
@@ -79,8 +79,8 @@ shown = pd.DataFrame({
     "The numbers behind it": verdicts["evidence"]})
 ran = not verdicts["missing_data"].astype(str).str.startswith("not checked").all()
 display(Markdown("Multiple imputation **ran** in this run: missing data was checked." if ran else
-                 "Multiple imputation did **not** run in this run (`imputation: false`, the "
-                 "default): missing data was **not checked**, and each verdict says so."))
+                 "Multiple imputation did **not** run in this run (`imputation: false`): "
+                 "missing data was **not checked**, and each verdict says so."))
 views.show_frame(shown)
 
 # %% [markdown]

@@ -304,9 +304,9 @@ def _verdicts(verdicts: pd.DataFrame, published: pd.DataFrame, source: str,
     mi = ("Multiple imputation ran (config <code>imputation: true</code>: chained equations, "
           "m imputations, selection repeated in each, Rubin's rules), so missing data was "
           "checked." if ran else
-          "Multiple imputation did <b>not</b> run (config <code>imputation: false</code>, the "
-          "default): missing data was <b>not checked</b>, and each line says so; run with "
-          "<code>--config imputation=true</code> to check it.")
+          "Multiple imputation did <b>not</b> run (config <code>imputation: false</code>): "
+          "missing data was <b>not checked</b>, and each line says so; run with "
+          "<code>--config imputation=True</code> to check it.")
     data = ("On synthetic data these verdicts show what the checks do, not whether the "
             "report's conclusions are true." if source == "synthetic" else
             "IRO counts below the disclosure threshold are withheld." if threshold else "")
