@@ -567,7 +567,8 @@ def test_survey_tool_exports_through_a_drafted_mapping_give_the_default_results(
         workflow_run, codebook, la_frame, tmp_path):
     """The path of an analyst with the real data: exports as a survey tool writes them, a
     drafted mapping finished by configuration only (its REVIEW lines settled), the workflow on
-    source: spss; every value disclosure control shows is the synthetic default's."""
+    source: spss; every value disclosure control shows is the synthetic default's, and the
+    disclosure audit of every published file passes."""
     import yaml
 
     from iro_stats.read.draft import draft
@@ -595,9 +596,13 @@ def test_survey_tool_exports_through_a_drafted_mapping_give_the_default_results(
         "results": str(tmp_path / "results"), "figures": str(tmp_path / "figures"),
         "source": "spss", "spss": {**{d: str(p) for d, p in paths.items()},
                                    "mapping": str(tmp_path / "mapping.yaml")}}))
-    result = _snakemake(f"{tmp_path / 'results'}/published_vs_reproduced.csv", "--cores", "2",
+    # the comparison, and the disclosure audit of every published file, which must pass
+    result = _snakemake(f"{tmp_path / 'results'}/published_vs_reproduced.csv",
+                        f"{tmp_path / 'results'}/audit/disclosure.txt", "--cores", "2",
                         "--configfile", str(config))
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "no published count below 5" in (tmp_path / "results" / "audit" / "disclosure.txt") \
+        .read_text()
     ledger = pd.read_csv(tmp_path / "results" / "ledger.csv", keep_default_na=False)
     assert (ledger["status"] == "excluded").sum() == 6     # one partial response per export
     real = pd.read_csv(tmp_path / "results" / "published_vs_reproduced.csv").set_index("id")
