@@ -187,3 +187,33 @@ def test_a_subgroup_of_a_variable_with_no_valid_answer_is_unknown_not_empty():
         measure(frame, "count", {"count": "max:n"})
     assert measure(frame, "count", {"count": "rows", "where": "k == 3"}).value == 0
     assert measure(frame, "count", {"count": "distinct:k", "where": "k == 3"}).value == 0
+
+
+def test_a_range_over_two_datasets_is_their_lowest_and_highest_value():
+    """Section 3.5.1's 'between 7.4-7.8': the IROs' and the managers' mean ratings, measured each
+    on its own dataset (means 7 and 8 by hand, bases 3 and 2)."""
+    from iro_stats.stats.measures import measure_in
+
+    frames = {"iro": pd.DataFrame({"r": [6.0, 7.0, 8.0, np.nan]}),
+              "manager": pd.DataFrame({"m": [9.0, 7.0]})}
+    spec = {"dataset": "iro", "range_of": [{"dataset": "iro", "var": "r", "statistic": "mean"},
+                                           {"dataset": "manager", "var": "m",
+                                            "statistic": "mean"}]}
+    m = measure_in(frames, "range", spec)
+    assert m.value == (7.0, 8.0) and m.base_n == 2
+    assert measure_in(frames, "mean", {"dataset": "iro", "var": "r"}).value == 7
+
+
+def test_a_range_of_spec_names_its_parts_problems():
+    from iro_stats.stats.measures import _range_problems
+
+    variables = {"iro": {"r": {}}, "manager": {"m": {}}}
+    good = [{"dataset": "iro", "var": "r", "statistic": "mean"},
+            {"dataset": "manager", "var": "m", "statistic": "mean"}]
+    assert _range_problems("x", good, "range", variables) == []
+    assert _range_problems("x", good[:1], "range", variables)            # one part
+    assert _range_problems("x", good, "mean", variables)                 # not a range
+    bad = [good[0], {"dataset": "manager", "var": "zz", "statistic": "mean"}]
+    assert "unknown variable manager.zz" in _range_problems("x", bad, "range", variables)[0]
+    odd = [good[0], {**good[1], "statistic": "sd"}]
+    assert "percent or mean" in _range_problems("x", odd, "range", variables)[0]

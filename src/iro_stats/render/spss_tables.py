@@ -119,6 +119,9 @@ def plan(frames: dict[str, pd.DataFrame], resolved: dict[str, dict], statistics:
         if statistic not in STATISTICS:
             skipped[pid] = f"statistic {statistic} has no SPSS command here"
             continue
+        if spec.get("range_of"):
+            skipped[pid] = "a range over statistics of several datasets (range_of)"
+            continue
         frame = frames.get(name)
         if frame is None or frame.empty:
             skipped[pid] = f"dataset {name} has no rows"

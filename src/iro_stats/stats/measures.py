@@ -30,7 +30,9 @@ from iro_stats.reference.specs import SpecError, load_specs
 from iro_stats.stats.where import mask, parse, variables
 
 STATISTICS = ("percent", "count", "mean", "sd", "range", "r", "p")
-SPEC_FIELDS = {"dataset", "var", "codes", "where", "with", "count", "note"}
+SPEC_FIELDS = {"dataset", "var", "codes", "where", "with", "count", "note", "range_of"}
+# the fields of one part of a ``range_of`` spec (a statistic measured on its own dataset)
+PART_FIELDS = {"dataset", "var", "codes", "where", "statistic"}
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,19 @@ def measure(frame: pd.DataFrame | Columns, statistic: str, spec: dict) -> Measur
     m = _measure(data, rows, statistic, spec)
     in_group = data.n if isinstance(rows, slice) else int(rows.sum())
     return Measurement(m.value, m.base_n, m.excluded, data.n - in_group)
+
+
+def measure_in(frames: dict, statistic: str, spec: dict) -> Measurement:
+    """:func:`measure` on the frame of the spec's dataset. A ``range_of`` spec (a range the
+    report prints over several statistics, e.g. two groups' mean ratings) measures each part on
+    its own dataset: the range is their lowest and highest value, its base the smallest of
+    their bases."""
+    if not spec.get("range_of"):
+        return measure(frames[spec["dataset"]], statistic, spec)
+    parts = [measure(frames[part["dataset"]], part["statistic"], part)
+             for part in spec["range_of"]]
+    values = [float(part.value) for part in parts]
+    return Measurement((min(values), max(values)), min(part.base_n for part in parts), 0, 0)
 
 
 def _measure(data: Columns, rows, statistic: str, spec: dict) -> Measurement:
@@ -267,6 +282,9 @@ def check_specs(specs: dict, resolved: dict[str, dict], published: pd.DataFrame,
         unknown = set(spec) - SPEC_FIELDS
         if unknown:
             problems.append(f"{pid}: unknown spec fields {sorted(unknown)}")
+        if "range_of" in spec:
+            problems += _range_problems(pid, spec["range_of"], stats[pid], variables)
+            continue
         known = variables.get(spec.get("dataset"))
         if known is None:
             problems.append(f"{pid}: unknown dataset {spec.get('dataset')!r}")
@@ -285,6 +303,23 @@ def check_specs(specs: dict, resolved: dict[str, dict], published: pd.DataFrame,
                 bad = set(spec["codes"]) - {int(c) for c in scale}
                 if bad:
                     problems.append(f"{pid}: codes {sorted(bad)} are not codes of {var['name']}")
+    return problems
+
+
+def _range_problems(pid: str, parts, statistic: str, variables: dict) -> list[str]:
+    """Problems of a ``range_of`` spec: it is a range of two or more parts, each a percent or a
+    mean on a known dataset and variable, with no other fields."""
+    if statistic != "range" or not isinstance(parts, list) or len(parts) < 2:
+        return [f"{pid}: range_of gives a range statistic two or more parts"]
+    problems = []
+    for k, part in enumerate(parts):
+        if not isinstance(part, dict) or set(part) - PART_FIELDS:
+            problems.append(f"{pid}: range_of part {k + 1}: fields are {sorted(PART_FIELDS)}")
+        elif part.get("statistic") not in ("percent", "mean"):
+            problems.append(f"{pid}: range_of part {k + 1}: statistic percent or mean")
+        elif part.get("var") not in variables.get(part.get("dataset"), {}):
+            problems.append(f"{pid}: range_of part {k + 1}: unknown variable "
+                            f"{part.get('dataset')}.{part.get('var')}")
     return problems
 
 

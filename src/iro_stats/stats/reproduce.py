@@ -19,7 +19,7 @@ from fractions import Fraction
 import pandas as pd
 
 from iro_stats.reference.specs import SpecError
-from iro_stats.stats.measures import Columns, as_columns, measure
+from iro_stats.stats.measures import Columns, as_columns, measure_in
 from iro_stats.common.rounding import exact, prints_as
 
 
@@ -67,7 +67,7 @@ def reproduce(frames: dict[str, pd.DataFrame | Columns], resolved: dict[str, dic
             out["note"] = pending.get(row.id) or row.not_computable
         else:
             try:
-                m = measure(frames[spec["dataset"]], row.statistic, spec)
+                m = measure_in(frames, row.statistic, spec)
             except SpecError as exc:   # e.g. an optional extract that was not supplied
                 out.update(status="not_computable", note=f"{exc} (were its answers "
                            "supplied?)")

@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from iro_stats.stats.intervals import mean_interval, wilson
-from iro_stats.stats.measures import Columns, SpecError, measure
+from iro_stats.stats.measures import Columns, SpecError, measure, measure_in
 from iro_stats.reference.loaders import parse_yaml
 from iro_stats.stats.reproduce import reproduce
 from iro_stats.common.rounding import printed
@@ -205,13 +205,12 @@ def _display(value, statistic: str, decimals: int) -> str:
 
 def measure_cell(ctx: Context, statistic: str, spec: dict, decimals: int | None = None) -> dict:
     """One statistic on one spec: exact value, display, count, base, exclusions and interval."""
-    frame = ctx.columns[spec["dataset"]]
     decimals = DECIMALS.get(statistic, 2) if decimals is None else decimals
     out = {"statistic": statistic, "dataset": spec["dataset"], "var": spec.get("var"),
            "codes": " ".join(str(c) for c in spec.get("codes", [])) if statistic == "percent"
            else "", "where": spec.get("where") or ""}
     try:
-        m = measure(frame, statistic, spec)
+        m = measure_in(ctx.columns, statistic, spec)
     except SpecError as exc:
         return {**out, "value": math.nan, "display": "", "note": str(exc)}
     population = ctx.populations.get(spec["dataset"])
@@ -231,7 +230,7 @@ def measure_cell(ctx: Context, statistic: str, spec: dict, decimals: int | None 
     elif statistic == "count":
         out.update(count=int(m.value))
     elif statistic == "mean" and m.base_n >= 2:
-        sd = float(measure(frame, "sd", spec).value)
+        sd = float(measure(ctx.columns[spec["dataset"]], "sd", spec).value)
         out["ci_low"], out["ci_high"] = mean_interval(float(m.value), sd, m.base_n)
         if population:
             out["population"] = population
