@@ -113,19 +113,13 @@ def plan(frames: dict[str, pd.DataFrame], resolved: dict[str, dict], statistics:
     published value's own)."""
     datasets: dict[str, DatasetPlan] = {}
     values, skipped = {}, {}
-    for pid, spec in resolved.items():
-        statistic = statistics[pid]
+
+    def command(pid: str, statistic: str, spec: dict) -> str | None:
+        """Plan the command of one statistic on one spec; the reason if it has none."""
         name = spec["dataset"]
-        if statistic not in STATISTICS:
-            skipped[pid] = f"statistic {statistic} has no SPSS command here"
-            continue
-        if spec.get("range_of"):
-            skipped[pid] = "a range over statistics of several datasets (range_of)"
-            continue
         frame = frames.get(name)
         if frame is None or frame.empty:
-            skipped[pid] = f"dataset {name} has no rows"
-            continue
+            return f"dataset {name} has no rows"
         if name not in datasets:
             datasets[name] = DatasetPlan(name, len(frame), column_kinds(frame))
         ds = datasets[name]
@@ -152,6 +146,20 @@ def plan(frames: dict[str, pd.DataFrame], resolved: dict[str, dict], statistics:
             _add(group.describe, spec["var"])
         else:   # r, p
             _add(group.pairs, (spec["var"], spec["with"]))
+        return None
+
+    for pid, spec in resolved.items():
+        statistic = statistics[pid]
+        if statistic not in STATISTICS:
+            skipped[pid] = f"statistic {statistic} has no SPSS command here"
+            continue
+        # a range over statistics of several datasets: each part is its own command
+        parts = [(p["statistic"], p) for p in spec["range_of"]] if spec.get("range_of") else [
+            (statistic, spec)]
+        reasons = [r for r in (command(pid, *part) for part in parts) if r]
+        if reasons:
+            skipped[pid] = reasons[0]
+            continue
         values[pid] = (statistic, spec)
     for ds in datasets.values():
         for where in ds.groups:
@@ -385,8 +393,17 @@ def read_output(text: str, p: Plan) -> pd.DataFrame:
                                                if tables else None)
     rows = []
     for pid, (statistic, spec) in p.values.items():
-        rows.append({"id": pid, "statistic": statistic,
-                     **_value(parsed, p.datasets[spec["dataset"]], statistic, spec)})
+        if spec.get("range_of"):   # the lowest and highest of its parts, on the smallest base
+            parts = [_value(parsed, p.datasets[part["dataset"]], part["statistic"], part)
+                     for part in spec["range_of"]]
+            found = {"value": None, "n": None, "printed": None} if any(
+                part["value"] is None for part in parts) else {
+                "value": (min(part["value"] for part in parts),
+                          max(part["value"] for part in parts)),
+                "n": min(part["n"] for part in parts), "printed": None}
+        else:
+            found = _value(parsed, p.datasets[spec["dataset"]], statistic, spec)
+        rows.append({"id": pid, "statistic": statistic, **found})
     return pd.DataFrame(rows, columns=["id", "statistic", "value", "n", "printed"])
 
 
