@@ -124,16 +124,9 @@ def test_the_numpy_denominator_is_the_librarys_own():
     _, groups = np.unique(clusters, return_inverse=True)
     out = []
     for cls in (WildboottestCL, small_clusters.wild_bootstrap_class()):
-        boot = cls(X=X1, Y=y, cluster=groups, R=np.array([0.0, 0.0, 1.0, 0.0]), B=499, seed=7,
-                   parallel=False)
-        boot.get_scores(bootstrap_type="11", impose_null=True)
-        boot.get_weights(weights_type="webb")
-        boot.get_numer()
-        boot.get_denom()
-        boot.get_tboot()
-        boot.get_vcov()
-        boot.get_tstat()
-        boot.get_pvalue(pval_type="two-tailed")
+        boot = small_clusters.run_wild(cls(X=X1, Y=y, cluster=groups,
+                                           R=np.array([0.0, 0.0, 1.0, 0.0]), B=499, seed=7,
+                                           parallel=False), "webb")
         out.append((np.asarray(boot.denom).copy(), float(boot.pvalue)))
     np.testing.assert_allclose(out[1][0], out[0][0], rtol=1e-10)
     assert out[1][1] == out[0][1]

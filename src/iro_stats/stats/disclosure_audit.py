@@ -352,6 +352,24 @@ def _derivations(family: list[dict], codebook: dict | None) -> list[tuple[dict, 
     return out
 
 
+def derivable(instances: list[dict], codebook: dict | None = None):
+    """(hidden percentage, the shown counts and base that give it back) for every variable,
+    subgroup and base of ``instances`` (:func:`_derivations`)."""
+    families: dict = {}
+    for cell in instances:
+        dataset, var, codes, where = cell["key"][:4]
+        if cell["statistic"] == "percent" and var and codes:
+            families.setdefault((dataset, var, where), []).append(cell)
+    for members in families.values():
+        if not any(c["hidden"] for c in members):
+            continue
+        bases = {c["base"] for c in members if pd.notna(c["base"])}
+        subfamilies = [members] if len(bases) <= 1 else [
+            [c for c in members if c["base"] == b] for b in sorted(bases)]
+        for family in subfamilies:
+            yield from _derivations(family, codebook)
+
+
 def audit_across(instances: list[dict], codebook: dict | None = None) -> list[tuple]:
     """Findings across the published files: a hidden cell whose measure is shown elsewhere, a
     hidden percentage whose count the counts shown for its variable, subgroup and base give, and
@@ -369,29 +387,16 @@ def audit_across(instances: list[dict], codebook: dict | None = None) -> list[tu
                     flagged.add(id(cell))
                     found.append((cell["file"], cell["row"], cell["column"],
                                   f"shown elsewhere: {_place(shown[0])}", shown[0]["value"]))
-    families: dict = {}
-    for cell in instances:
-        dataset, var, codes, where = cell["key"][:4]
-        if cell["statistic"] == "percent" and var and codes:
-            families.setdefault((dataset, var, where), []).append(cell)
-    for members in families.values():
-        if not any(c["hidden"] for c in members):
+    for cell, known in derivable(instances, codebook):
+        if id(cell) in flagged:
             continue
-        bases = {c["base"] for c in members if pd.notna(c["base"])}
-        subfamilies = [members] if len(bases) <= 1 else [
-            [c for c in members if c["base"] == b] for b in sorted(bases)]
-        for family in subfamilies:
-            for cell, known in _derivations(family, codebook):
-                if id(cell) in flagged:
-                    continue
-                flagged.add(id(cell))
-                places = sorted({_place(k) for k in known if k is not cell})
-                places = "; ".join(places[:3]) + (f"; {len(places) - 3} more"
-                                                  if len(places) > 3 else "")
-                found.append((cell["file"], cell["row"], cell["column"],
-                              f"derivable across files: the counts shown for "
-                              f"{cell['key'][1]} over the same subgroup and base ({places})",
-                              None))
+        flagged.add(id(cell))
+        places = sorted({_place(k) for k in known if k is not cell})
+        places = "; ".join(places[:3]) + (f"; {len(places) - 3} more"
+                                          if len(places) > 3 else "")
+        found.append((cell["file"], cell["row"], cell["column"],
+                      f"derivable across files: the counts shown for "
+                      f"{cell['key'][1]} over the same subgroup and base ({places})", None))
     rows_like = {}
     for cell in instances:
         if cell["statistic"] == "count" and cell["shown"] and pd.notna(cell["base"]):

@@ -46,20 +46,10 @@ def _next(instances: list[dict], codebook: dict | None) -> list[dict]:
         for members in groups.values():
             if any(c["hidden"] for c in members) and any(c["shown"] for c in members):
                 return [c for c in members if c["shown"]]
-    families: dict = {}
-    for cell in instances:
-        dataset, var, codes, where = cell["key"][:4]
-        if cell["statistic"] == "percent" and var and codes:
-            families.setdefault((dataset, var, where), []).append(cell)
-    for members in families.values():
-        if not any(c["hidden"] for c in members):
-            continue
-        for base in sorted({c["base"] for c in members if pd.notna(c["base"])}) or [np.nan]:
-            family = [c for c in members if c["base"] == base or pd.isna(base)]
-            for _, known in audit._derivations(family, codebook):
-                shown = [k for k in known if k.get("column") != "base_n" and k["shown"]]
-                if shown:
-                    return [min(shown, key=lambda k: (k["count"], k["file"], str(k["row"])))]
+    for _, known in audit.derivable(instances, codebook):
+        shown = [k for k in known if k.get("column") != "base_n" and k["shown"]]
+        if shown:
+            return [min(shown, key=lambda k: (k["count"], k["file"], str(k["row"])))]
     return []
 
 

@@ -111,8 +111,15 @@ def wild_cluster_p(X1: np.ndarray, y: np.ndarray, clusters: np.ndarray, j: int,
     R = np.zeros(X1.shape[1])
     R[j] = 1.0
     _, groups = np.unique(clusters, return_inverse=True)
-    boot = wild_bootstrap_class()(X=X1, Y=y, cluster=groups, R=R, B=replicates, seed=seed,
-                                  parallel=False)
+    boot = run_wild(wild_bootstrap_class()(X=X1, Y=y, cluster=groups, R=R, B=replicates,
+                                           seed=seed, parallel=False), weights)
+    return float(np.ravel(boot.t_stat)[0]), float(boot.pvalue)
+
+
+def run_wild(boot, weights: str):
+    """The restricted (WCR11) wild bootstrap's steps on a ``wildboottest`` object, with
+    ``weights`` (webb, rademacher): scores under the null, weights, numerator, denominator,
+    bootstrap t, t statistic and two-sided p. Returns ``boot``."""
     boot.get_scores(bootstrap_type="11", impose_null=True)
     boot.get_weights(weights_type=weights)
     boot.get_numer()
@@ -121,7 +128,7 @@ def wild_cluster_p(X1: np.ndarray, y: np.ndarray, clusters: np.ndarray, j: int,
     boot.get_vcov()
     boot.get_tstat()
     boot.get_pvalue(pval_type="two-tailed")
-    return float(np.ravel(boot.t_stat)[0]), float(boot.pvalue)
+    return boot
 
 
 def wild_rows(res, spec, seed: int, estimable: dict[str, bool]) -> list[dict]:
