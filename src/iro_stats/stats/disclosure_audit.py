@@ -352,6 +352,16 @@ def _derivations(family: list[dict], codebook: dict | None) -> list[tuple[dict, 
     return out
 
 
+def same_measure(instances: list[dict]):
+    """The instances of each measure: by key (what it measures), then by published id."""
+    for grouping in ("key", "pid"):
+        groups: dict = {}
+        for cell in instances:
+            if cell[grouping] is not None:
+                groups.setdefault(cell[grouping], []).append(cell)
+        yield from groups.values()
+
+
 def derivable(instances: list[dict], codebook: dict | None = None):
     """(hidden percentage, the shown counts and base that give it back) for every variable,
     subgroup and base of ``instances`` (:func:`_derivations`)."""
@@ -375,18 +385,13 @@ def audit_across(instances: list[dict], codebook: dict | None = None) -> list[tu
     hidden percentage whose count the counts shown for its variable, subgroup and base give, and
     a hidden count of rows whose base (the count itself) is shown (module docstring)."""
     found, flagged = [], set()
-    for grouping in ("key", "pid"):
-        groups: dict = {}
-        for cell in instances:
-            if cell[grouping] is not None:
-                groups.setdefault(cell[grouping], []).append(cell)
-        for members in groups.values():
-            shown = [c for c in members if c["shown"]]
-            for cell in members:
-                if cell["hidden"] and shown and id(cell) not in flagged:
-                    flagged.add(id(cell))
-                    found.append((cell["file"], cell["row"], cell["column"],
-                                  f"shown elsewhere: {_place(shown[0])}", shown[0]["value"]))
+    for members in same_measure(instances):
+        shown = [c for c in members if c["shown"]]
+        for cell in members:
+            if cell["hidden"] and shown and id(cell) not in flagged:
+                flagged.add(id(cell))
+                found.append((cell["file"], cell["row"], cell["column"],
+                              f"shown elsewhere: {_place(shown[0])}", shown[0]["value"]))
     for cell, known in derivable(instances, codebook):
         if id(cell) in flagged:
             continue

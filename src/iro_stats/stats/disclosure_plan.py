@@ -38,14 +38,9 @@ def _hide(instance: dict) -> None:
 
 def _next(instances: list[dict], codebook: dict | None) -> list[dict]:
     """The instances to hide next (module docstring), or none."""
-    for grouping in ("key", "pid"):
-        groups: dict = {}
-        for cell in instances:
-            if cell[grouping] is not None:
-                groups.setdefault(cell[grouping], []).append(cell)
-        for members in groups.values():
-            if any(c["hidden"] for c in members) and any(c["shown"] for c in members):
-                return [c for c in members if c["shown"]]
+    for members in audit.same_measure(instances):
+        if any(c["hidden"] for c in members) and any(c["shown"] for c in members):
+            return [c for c in members if c["shown"]]
     for _, known in audit.derivable(instances, codebook):
         shown = [k for k in known if k.get("column") != "base_n" and k["shown"]]
         if shown:
