@@ -197,7 +197,7 @@ def write_inference(frames_dir, spec_path, chunks, robustness_csv, comparison_cs
     predictor_of = {t.name: t.predictor for t in spec.terms()}
     table = verdicts(comparison, pd.concat([checks, boot, sensitivity], ignore_index=True),
                      spec.alpha, predictor_of)
-    labels = {t.name: t.label for t in spec.terms()} | {"R2": "R2"}
+    labels = {t.name: t.label for t in spec.terms()} | {"R2": "R²"}
     table.insert(3, "label", table["term"].map(labels))
     table.insert(2, "model_label", table["model"].map(
         {n: f"{m.column}: {m.label}" for n, m in spec.models.items()}))

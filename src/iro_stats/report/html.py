@@ -302,7 +302,7 @@ def _verdicts(verdicts: pd.DataFrame, published: pd.DataFrame, source: str,
     ran = not verdicts["missing_data"].astype(str).str.startswith("not checked").all()
     robust, sensitive = verdict_counts(verdicts)
     mi = ("Multiple imputation ran (config <code>imputation: true</code>: chained equations, "
-          "m imputations, selection repeated in each, Rubin's rules), so missing data was "
+          "several imputations, selection repeated in each, Rubin's rules), so missing data was "
           "checked." if ran else
           "Multiple imputation did <b>not</b> run (config <code>imputation: false</code>): "
           "missing data was <b>not checked</b>, and each line says so; run with "
