@@ -200,7 +200,7 @@ def test_a_range_over_two_datasets_is_their_lowest_and_highest_value():
                                            {"dataset": "manager", "var": "m",
                                             "statistic": "mean"}]}
     m = measure_in(frames, "range", spec)
-    assert m.value == (7.0, 8.0) and m.base_n == 2
+    assert m.value == (7.0, 8.0) and m.base_n == 2 and m.excluded is None
     assert measure_in(frames, "mean", {"dataset": "iro", "var": "r"}).value == 7
 
 

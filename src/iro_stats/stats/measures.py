@@ -40,12 +40,13 @@ class Measurement:
     """A computed value with its base: ``value`` exact where it can be (Fraction), else float;
     ``base_n`` rows in the statistic's base; ``excluded`` rows of the (sub)frame left out as missing;
     ``outside`` rows of the frame outside the subgroup (``where``), so that base_n + excluded +
-    outside is every row of the frame. For ``range`` the value is a ``(min, max)`` pair."""
+    outside is every row of the frame. For ``range`` the value is a ``(min, max)`` pair; a range
+    over several datasets (:func:`measure_in`) has no one frame, so no ``excluded``/``outside``."""
 
     value: Fraction | float | tuple
     base_n: int
-    excluded: int
-    outside: int = 0
+    excluded: int | None
+    outside: int | None = 0
 
 
 # --------------------------------------------------------------------------- the engine
@@ -147,13 +148,15 @@ def measure_in(frames: dict, statistic: str, spec: dict) -> Measurement:
     """:func:`measure` on the frame of the spec's dataset. A ``range_of`` spec (a range the
     report prints over several statistics, e.g. two groups' mean ratings) measures each part on
     its own dataset: the range is their lowest and highest value, its base the smallest of
-    their bases."""
+    their bases; its rows excluded and outside are None (each part accounts for its own
+    dataset's rows)."""
     if not spec.get("range_of"):
         return measure(frames[spec["dataset"]], statistic, spec)
     parts = [measure(frames[part["dataset"]], part["statistic"], part)
              for part in spec["range_of"]]
     values = [float(part.value) for part in parts]
-    return Measurement((min(values), max(values)), min(part.base_n for part in parts), 0, 0)
+    return Measurement((min(values), max(values)), min(part.base_n for part in parts), None,
+                       None)
 
 
 def _measure(data: Columns, rows, statistic: str, spec: dict) -> Measurement:
