@@ -26,8 +26,9 @@ from iro_stats.common.rounding import exact, prints_as
 def _matches(row, m) -> bool:
     decimals = int(row.decimals)
     if pd.notna(row.words_min):   # an approximation in words: the interval its words admit
-        value = exact(m.value)
-        return Fraction(repr(row.words_min)) <= value <= Fraction(repr(row.words_max))
+        low, high = Fraction(repr(row.words_min)), Fraction(repr(row.words_max))
+        ends = m.value if isinstance(m.value, tuple) else (m.value,)   # a range: both ends
+        return all(low <= exact(v) <= high for v in ends)
     if row.statistic == "range":
         low, high = m.value
         return prints_as(exact(low), row.value_min, decimals) and prints_as(
