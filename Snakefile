@@ -34,7 +34,7 @@ rule all:
         rules.published_catalogue.output,
         rules.codebook_variables.output,
         rules.la_frame_check.output,
-        rules.synthetic_extracts.output if GENERATE else [],
+        rules.synthetic_extracts.output if config["source"] == "synthetic" else [],
         rules.ingest.output,
         rules.analysis.output,
         rules.la_dataset.output,

@@ -11,15 +11,13 @@ own), so the checkout is never touched and each cold run is really cold. Each me
 2. rerun with nothing changed;
 3. one table layout edited (a different comment appended to specs/tables/chapter3.yaml each
    time): the time, and which rules reran;
-4. the generator: the cold run with the synthetic extracts made afresh (generate_synthetic=True),
-   once, and the synthetic_extracts rule's own time;
-5. the statistics core against GNU PSPP on the same data, alternating A/B, ratios taken pair by
+4. the statistics core against GNU PSPP on the same data, alternating A/B, ratios taken pair by
    pair: both start from the analysis frames (the core from its parquet files, PSPP from the same
    frames as .sav, results/spss/), neither reads the raw extracts nor builds the LA join; the core
    measures every published value and fits the four models, PSPP runs tables.sps and
    appendix_b.sps. Whole processes, and in-process work: the core's after its imports, PSPP's as
    its whole run minus the run of an empty syntax file (its start-up);
-6. the core at synthetic scale 1, 10, 100 from the validated extracts (analysis frames built too):
+5. the core at synthetic scale 1, 10, 100 from the validated extracts (analysis frames built too):
    time and peak memory.
 
 Writes results/benchmarks/benchmark.json of the checkout (and prints it) and the table of
@@ -163,15 +161,10 @@ def workflow(project: Path, cores: int, repeats: int) -> dict:
         reran = jobs_run(done.stdout + done.stderr)
     spec.write_text(original)
     snakemake(project, cores)
-    clear(project)
-    elapsed, _ = snakemake(project, cores, "--config", "generate_synthetic=True")
-    generated = {"wall_s": elapsed,
-                 "synthetic_extracts_s": per_rule(project / "results")["synthetic_extracts"]}
     return {"cold_s": spread(cold), "per_rule_s": rules[median_run],
             "rerun_nothing_changed_s": spread(noop),
             "one_layout_edited": {"spec": str(spec.relative_to(project)), "wall_s": spread(edits),
-                                  "rules_rerun": reran},
-            "cold_generating_the_extracts": generated}
+                                  "rules_rerun": reran}}
 
 
 def core(mode: str, indir: Path) -> dict:
@@ -256,14 +249,11 @@ def readme_table(report: dict) -> str:
     slow = ", ".join(f"{k} {v:.1f} s" for k, v in slowest)
     edited = flow["one_layout_edited"]
     reran = ", ".join(f"{k} x{v}" for k, v in edited["rules_rerun"].items() if k != "all")
-    made = flow["cold_generating_the_extracts"]
     rows = [("cold run, whole workflow incl. notebooks", f"{_s(flow['cold_s'])}; slowest rules "
              f"of the median run: {slow}"),
             ("rerun, nothing changed", _s(flow["rerun_nothing_changed_s"])),
             (f"one table layout edited ({edited['spec']})",
-             f"{_s(edited['wall_s'])}; reran {reran}"),
-            ("cold run making the synthetic extracts afresh (`generate_synthetic=True`), once",
-             f"{made['wall_s']:.1f} s, of which synthetic_extracts {made['synthetic_extracts_s']:.1f} s")]
+             f"{_s(edited['wall_s'])}; reran {reran}")]
     if "skipped" in peer_:
         rows.append(("core vs GNU PSPP", peer_["skipped"]))
     else:

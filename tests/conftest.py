@@ -217,24 +217,6 @@ def workflow_project(tmp_path_factory):
     return project
 
 
-# The synthetic extracts made afresh by the workflow (the rule synthetic_extracts alone, into
-# results_generated/), for the generator's tests; the target comes first (--config swallows
-# the words after it).
-GENERATED_OPTIONS = ["synthetic_extracts", "--notemp", "--config", "results=results_generated",
-                     "figures=figures_generated", "generate_synthetic=True"]
-
-
-@pytest.fixture(scope="session")
-def generated_project(workflow_project):
-    """The scratch project of the default run, in which the workflow then generated the
-    synthetic extracts afresh (``GENERATED_OPTIONS``), traced into ``.trace_generated``, with
-    OpenBLAS on other kernels than the tests' own process."""
-    trace = workflow_project / ".trace_generated"
-    trace.mkdir()
-    scratch_snakemake(workflow_project, "--cores", "1", *GENERATED_OPTIONS, trace=trace)
-    return workflow_project
-
-
 # The options of the run on real extracts (a short bootstrap: the point is the path, not the
 # intervals), given with ``config_spss.yaml`` to every Snakemake call on that project.
 SPSS_OPTIONS = ["--notemp", "--configfile", "config.yaml", "config_spss.yaml", "--config",
@@ -242,16 +224,19 @@ SPSS_OPTIONS = ["--notemp", "--configfile", "config.yaml", "config_spss.yaml", "
 
 
 @pytest.fixture(scope="session")
-def spss_project(tmp_path_factory):
+def spss_project(tmp_path_factory, synthetic, codebook):
     """A scratch copy of the project in which the whole workflow ran once on real extracts, every
-    process traced: the built-in synthetic IRO, manager and DCS extracts presented as real,
-    ``source: spss``, no mapping, and the optional extracts (Cafcass records, LA attributes) not
-    supplied. Beside the default run on the other test worker, so the two runs overlap."""
+    process traced: the session's synthetic IRO, manager and DCS answers written as .sav files
+    (the bytes the default workflow writes: tests/synth/test_surveys.py), ``source: spss``, no
+    mapping, and the optional extracts (Cafcass records, LA attributes) not supplied. Beside the
+    default run on the other test worker, so the two runs overlap."""
+    from iro_stats.render import sav
+
     project = _scratch_project(tmp_path_factory.mktemp("spss"))
     raw = project / "extracts"
     raw.mkdir()
     for name in ("iro", "manager", "dcs"):
-        shutil.copy(project / "data" / "synthetic" / f"{name}.sav", raw / f"{name}.sav")
+        sav.write(synthetic["frames"][name], name, codebook, raw / f"{name}.sav")
     (project / "config_spss.yaml").write_text(
         "source: spss\nresults: results_spss\nfigures: figures_spss\nspss:\n"
         + "".join(f"  {d}: {raw / (d + '.sav')}\n" for d in ("iro", "manager", "dcs"))
@@ -264,8 +249,8 @@ def spss_project(tmp_path_factory):
 @pytest.hookimpl(tryfirst=True)      # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (``--dist loadgroup``), the tests of one expensive fixture run on one
-    worker, so that it is built once: the default workflow run (and the generator's run in its
-    project), and the synthetic generation with the run on real extracts."""
+    worker, so that it is built once: the workflow run, and the synthetic generation with the
+    run on real extracts."""
     for item in items:
         names = getattr(item, "fixturenames", ())     # the fixtures it needs, indirect ones too
         if "workflow_project" in names:

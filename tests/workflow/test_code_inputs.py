@@ -21,7 +21,7 @@ import os
 import re
 from pathlib import Path
 
-from conftest import GENERATED_OPTIONS, SPSS_OPTIONS, scratch_snakemake
+from conftest import SPSS_OPTIONS, scratch_snakemake
 
 
 def _snakemake(project: Path, *args: str, trace: Path | None = None) -> str:
@@ -76,10 +76,9 @@ def _declared(project: Path, options: list[str]) -> dict[str, set[str]]:
 
 
 # Modules edited in turn: one low in the layers (many rules declare it), one of the read layer
-# (ingest), one statistics engine, one renderer and the generator (no rule of a default run,
-# which reads the built-in extracts, or of a run on real extracts declares it). Snakemake reruns
-# on any declared file's content the same way, so each further module would test Snakemake
-# rather than the declarations (checked above in full).
+# (ingest), one statistics engine, one renderer and the generator (no rule of a run on real
+# extracts declares it). Snakemake reruns on any declared file's content the same way, so each
+# further module would test Snakemake rather than the declarations (checked above in full).
 EDITED = [f"src/iro_stats/{name}" for name in (
     "common/rounding.py", "read/validate.py", "stats/tables.py", "report/html.py",
     "synth/joint.py")]
@@ -102,9 +101,7 @@ def _module(path: str) -> str:
     return path.removeprefix("src/").removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
-def _check(project: Path, options: list[str], trace: Path,
-           ran: set[str] = frozenset({"ingest", "analysis", "models", "tables", "notebook"}),
-           edits: list[str] = EDITED) -> None:
+def _check(project: Path, options: list[str], trace: Path) -> None:
     declared = _declared(project, options)
     loaded: dict[str, set[str]] = {}
     for record in trace.glob("*.txt"):
@@ -112,11 +109,11 @@ def _check(project: Path, options: list[str], trace: Path,
         rule = _rule_of(argv)
         if rule:
             loaded.setdefault(rule, set()).update(modules)
-    assert ran <= set(loaded)
+    assert {"ingest", "analysis", "models", "tables", "notebook"} <= set(loaded)
     for rule, modules in loaded.items():
         missing = modules - {_module(p) for p in declared[rule]}
         assert not missing, f"rule {rule} runs modules it does not declare: {sorted(missing)}"
-    for edited in edits:
+    for edited in EDITED:
         holders = {rule for rule, files in declared.items() if edited in files}
         reasons = _reruns(project, edited, options)
         rules = {_rule_name(r) for r in reasons} - {"all"}
@@ -131,16 +128,6 @@ def _check(project: Path, options: list[str], trace: Path,
 
 def test_code_inputs_are_the_imports_of_each_command_with_synthetic_data(workflow_project):
     _check(workflow_project, ["--notemp"], workflow_project / ".trace")
-
-
-def test_code_inputs_are_the_imports_of_the_generator(generated_project):
-    """The default run reads the built-in extracts; the generator's rule, run on its own
-    (conftest: ``generated_project``), declares what it imports and reruns on its edit."""
-    assert "synthetic_extracts" not in _snakemake(generated_project, "-n", "-F", "--cores", "1",
-                                                  "--notemp")
-    _check(generated_project, GENERATED_OPTIONS, generated_project / ".trace_generated",
-           ran={"synthetic_extracts"},
-           edits=["src/iro_stats/common/rounding.py", "src/iro_stats/synth/joint.py"])
 
 
 def test_code_inputs_are_the_imports_of_each_command_with_real_extracts(spss_project):

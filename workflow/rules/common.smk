@@ -34,25 +34,10 @@ BOOTSTRAP_CHUNKS = -(-config["replicates"] // BOOTSTRAP_CHUNK)
 INGEST_DATASETS = ["iro", "manager", "dcs", "cafcass_enquiry", "cafcass_referral", "la_attributes"]
 
 
-def _builtin_fits():
-    """Whether the built-in synthetic extracts are the ones this config asks for: same seed and
-    scale as made them (their extracts.yaml), and no fresh generation asked for."""
-    with open(f"{config['synthetic_builtin']}/extracts.yaml", encoding="utf-8") as handle:
-        made = yaml.safe_load(handle)
-    return (not config["generate_synthetic"] and config["seed"] == made["seed"]
-            and config["scale"] == made["scale"])
-
-
-# Whether this run generates the synthetic extracts (rule synthetic_extracts), and where the
-# synthetic extracts are read from.
-GENERATE = config["source"] == "synthetic" and not _builtin_fits()
-SYNTHETIC = f"{RESULTS}/synthetic" if GENERATE else config["synthetic_builtin"]
-
-
 def extract_paths(wildcards=None):
     """dataset -> .sav path of the configured source (optional real extracts may be absent)."""
     if config["source"] == "synthetic":
-        return {d: f"{SYNTHETIC}/{d}.sav" for d in INGEST_DATASETS}
+        return {d: f"{RESULTS}/synthetic/{d}.sav" for d in INGEST_DATASETS}
     spss = config["spss"]
     return {d: spss[d] for d in INGEST_DATASETS if spss.get(d)}
 
