@@ -22,7 +22,7 @@ import pandas as pd
 from iro_stats.common.errors import ReferenceDataError
 from iro_stats.common.rounding import exact, for_review, prints_as
 from iro_stats.reference.loaders import parse_yaml
-from iro_stats.stats.disclosure_plan import MARK as ACROSS_OUTPUTS
+from iro_stats.stats.disclosure import ACROSS as ACROSS_OUTPUTS
 
 COLUMNS = ["id", "source", "group", "statistic", "decimals", "label", "quote", "base_n_published",
            "base_n_reproduced", "published", "reproduced", "abs_diff", "tolerance", "status",

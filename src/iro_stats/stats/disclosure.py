@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 MARK = "suppressed"
+# the reason of a cell hidden by the disclosure plan of every output (stats/disclosure_plan.py)
+ACROSS = "across outputs"
 
 
 def _small(values: pd.Series, threshold: int) -> pd.Series:

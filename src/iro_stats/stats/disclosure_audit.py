@@ -254,7 +254,7 @@ def _resolved_spec(resolved: dict, pid) -> dict | None:
     return {**spec, "_resolved": True} if spec is not None else None
 
 
-def _cell_instances(cells: pd.DataFrame, name: str, resolved: dict) -> list[dict]:
+def cell_instances(cells: pd.DataFrame, name: str, resolved: dict) -> list[dict]:
     hidden = _hidden(cells)
     out = []
     for i, cell in cells.iterrows():
@@ -274,7 +274,7 @@ def _cell_instances(cells: pd.DataFrame, name: str, resolved: dict) -> list[dict
     return out
 
 
-def _value_instances(table: pd.DataFrame, name: str, resolved: dict) -> list[dict]:
+def value_instances(table: pd.DataFrame, name: str, resolved: dict) -> list[dict]:
     hidden = _hidden(table)
     out = []
     for i, row in table.iterrows():
@@ -435,12 +435,12 @@ def audit(results: str | Path, threshold: int, resolved: dict | None = None,
             if {"count", "base_n", "additive"} <= set(cells.columns):
                 found += audit_cells(cells, name, threshold)
             if {"dataset", "var", "codes", "where", "statistic", "value"} <= set(cells.columns):
-                instances += _cell_instances(cells, name, resolved)
+                instances += cell_instances(cells, name, resolved)
     for name in ("published_vs_reproduced.csv", "tables/la_statistics.csv"):
         if (results / name).is_file():
             table = pd.read_csv(results / name)
             found += audit_values(table, name, threshold)
-            instances += _value_instances(table, name, resolved)
+            instances += value_instances(table, name, resolved)
     la_tables = {}
     for name in ("tables/table_a1.csv", "tables/table_a2.csv"):
         if (results / name).is_file():

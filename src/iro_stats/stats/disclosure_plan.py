@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from iro_stats.stats import disclosure_audit as audit
+from iro_stats.stats.disclosure import ACROSS
 
-MARK = "across outputs"
+MARK = ACROSS   # the suppression reason of the cells the plan hides
 COLUMNS = ["key", "pid"]
 
 
@@ -54,8 +55,8 @@ def plan(cells: dict[str, pd.DataFrame], measured: pd.DataFrame, resolved: dict,
     (output name, e.g. ``tables/t2_3.csv`` -> its cells) and ``measured`` (the comparison's
     values, as :func:`iro_stats.stats.disclosure.protect_measured` left them)."""
     instances = [i for name, frame in cells.items()
-                 for i in audit._cell_instances(frame, name, resolved)]
-    instances += audit._value_instances(_scalars(measured), "published_vs_reproduced.csv",
+                 for i in audit.cell_instances(frame, name, resolved)]
+    instances += audit.value_instances(_scalars(measured), "published_vs_reproduced.csv",
                                         resolved)
     for _ in range(len(instances)):
         extra = _next(instances, codebook)
@@ -97,7 +98,7 @@ def hide_planned_cells(cells: pd.DataFrame, name: str, resolved: dict,
     """A layout's cells with every cell the plan hides blanked and marked."""
     keys, pids = _planned(planned)
     rows = pd.Series([i["key"] in keys or i["pid"] in pids
-                      for i in audit._cell_instances(cells, name, resolved)], index=cells.index)
+                      for i in audit.cell_instances(cells, name, resolved)], index=cells.index)
     numeric = ["value", "count", "ci_low", "ci_high", "ci_low_fpc", "ci_high_fpc", "exact",
                "display", "status"]
     out = _blank(cells, rows, numeric)
@@ -112,12 +113,11 @@ def hide_planned_values(measured: pd.DataFrame, resolved: dict,
     """The comparison's measured values with every one the plan hides blanked and marked."""
     keys, pids = _planned(planned)
     known = {i["pid"]: i["key"] for i in
-             audit._value_instances(_scalars(measured), "published_vs_reproduced.csv",
+             audit.value_instances(_scalars(measured), "published_vs_reproduced.csv",
                                     resolved)}
     rows = measured["id"].map(lambda pid: pid in pids or known.get(pid) in keys)
     return _blank(measured, rows.astype(bool), ["reproduced", "abs_diff", "base_n_reproduced",
                                                 "excluded_n", "outside_n"])
-
 
 
 def write_plan(tables: dict, figures: dict, frames_dir, published_path, specs_path,
