@@ -224,24 +224,28 @@ SPSS_OPTIONS = ["--notemp", "--configfile", "config.yaml", "config_spss.yaml", "
 
 
 @pytest.fixture(scope="session")
-def spss_project(tmp_path_factory, synthetic, codebook):
+def spss_project(tmp_path_factory, synthetic, codebook, la_frame):
     """A scratch copy of the project in which the whole workflow ran once on real extracts, every
-    process traced: the session's synthetic IRO, manager and DCS answers written as .sav files
-    (the bytes the default workflow writes: tests/synth/test_surveys.py), ``source: spss``, no
-    mapping, and the optional extracts (Cafcass records, LA attributes) not supplied. Beside the
+    process traced, as an analyst with the real data runs it: the session's synthetic IRO,
+    manager and DCS answers exported as an online survey tool writes them (tests/survey_tool.py:
+    its own names, scales and codes, a partial response each), ``source: spss`` with the drafted
+    mapping finished by configuration only, and the optional extracts (Cafcass records, LA
+    attributes) not supplied; real extracts are always under disclosure control. Beside the
     default run on the other test worker, so the two runs overlap."""
-    from iro_stats.render import sav
+    import yaml
+    from survey_tool import export_and_map
 
     project = _scratch_project(tmp_path_factory.mktemp("spss"))
     raw = project / "extracts"
     raw.mkdir()
-    for name in ("iro", "manager", "dcs"):
-        sav.write(synthetic["frames"][name], name, codebook, raw / f"{name}.sav")
-    (project / "config_spss.yaml").write_text(
-        "source: spss\nresults: results_spss\nfigures: figures_spss\nspss:\n"
-        + "".join(f"  {d}: {raw / (d + '.sav')}\n" for d in ("iro", "manager", "dcs"))
-        + "  cafcass_enquiry: null\n  cafcass_referral: null\n  la_attributes: null\n"
-        "  mapping: null\n")
+    paths, mapping = export_and_map(synthetic["frames"], ("iro", "manager", "dcs"), raw,
+                                    codebook, la_frame)
+    (raw / "mapping.yaml").write_text(yaml.safe_dump(mapping, sort_keys=False))
+    (project / "config_spss.yaml").write_text(yaml.safe_dump({
+        "source": "spss", "results": "results_spss", "figures": "figures_spss",
+        "spss": {**{d: str(p) for d, p in paths.items()}, "cafcass_enquiry": None,
+                 "cafcass_referral": None, "la_attributes": None,
+                 "mapping": str(raw / "mapping.yaml")}}, sort_keys=False))
     scratch_snakemake(project, "--cores", "2", *SPSS_OPTIONS, trace=project / ".trace")
     return project
 
