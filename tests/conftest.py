@@ -228,15 +228,16 @@ def spss_project(tmp_path_factory, synthetic, codebook, la_frame):
     """A scratch copy of the project in which the whole workflow ran once on real extracts, every
     process traced, as an analyst with the real data runs it: the session's synthetic IRO,
     manager and DCS answers exported as an online survey tool writes them (tests/survey_tool.py:
-    its own names, scales and codes, a partial response each), ``source: spss`` with the drafted
-    mapping finished by configuration only, and the optional extracts (Cafcass records, LA
-    attributes) not supplied; real extracts are always under disclosure control. Beside the
-    default run on the other test worker, so the two runs overlap."""
+    its own names, scales and codes, a partial response each; the IROs' as .zsav, in a folder
+    whose name has a space), ``source: spss`` with the drafted mapping finished by configuration
+    only, and the optional extracts (Cafcass records, LA attributes) not supplied; real extracts
+    are always under disclosure control. Beside the default run on the other test worker, so
+    the two runs overlap."""
     import yaml
     from survey_tool import export_and_map
 
     project = _scratch_project(tmp_path_factory.mktemp("spss"))
-    raw = project / "extracts"
+    raw = project / "survey exports"          # a path with a space
     raw.mkdir()
     paths, mapping = export_and_map(synthetic["frames"], ("iro", "manager", "dcs"), raw,
                                     codebook, la_frame)

@@ -44,6 +44,7 @@ def export_like_a_survey_tool(sav: Path, out: Path, dataset: str, codebook, la_n
     frame["Finished"], partial["Finished"] = 1.0, 0.0
     frame = pd.concat([frame, partial], ignore_index=True)
     pyreadstat.write_sav(frame, str(out), column_labels=[*labels, "Finished"],
+                         compress=out.suffix == ".zsav",
                          variable_value_labels=value_labels)
     return {q: c for c, q in names.items()}
 
@@ -51,9 +52,9 @@ def export_like_a_survey_tool(sav: Path, out: Path, dataset: str, codebook, la_n
 def export_and_map(frames: dict[str, pd.DataFrame], datasets, folder: Path, codebook,
                    la_frame) -> tuple[dict[str, Path], dict]:
     """The ``datasets`` of ``frames`` written as survey-tool exports into ``folder`` (through the
-    .sav files the workflow writes) and the drafted mapping of each, its REVIEW lines settled as
-    an analyst would. Asserts that the settled draft names every variable right. Returns the
-    export paths and the mapping."""
+    .sav files the workflow writes; the first as a compressed .zsav) and the drafted mapping of
+    each, its REVIEW lines settled as an analyst would. Asserts that the settled draft names
+    every variable right. Returns the export paths and the mapping."""
     import yaml
 
     from iro_stats.read.draft import draft
@@ -64,7 +65,7 @@ def export_and_map(frames: dict[str, pd.DataFrame], datasets, folder: Path, code
     for dataset in datasets:
         written = folder / f"{dataset}.written.sav"
         sav.write(frames[dataset], dataset, codebook, written)
-        paths[dataset] = folder / f"{dataset} export.sav"
+        paths[dataset] = folder / f"{dataset} export.{'zsav' if not paths else 'sav'}"
         truth = export_like_a_survey_tool(written, paths[dataset], dataset, codebook, la_names)
         written.unlink()
         text, proposals = draft(paths[dataset], dataset, codebook, la_frame)
