@@ -8,6 +8,23 @@ import yaml
 
 from iro_stats.common.codegraph import command_inputs
 
+
+def _params_without_pandas():
+    """Snakemake hashes rules' params with pandas whenever pandas is installed (its
+    PersistenceBase._serialize_param), so every call, a no-op too, imports pandas (0.3 s here).
+    No param of ours is a pandas object, and for any other value that serializer gives the plain
+    one's result: use the plain one. Left alone if Snakemake's code is not of that shape
+    (tests/test_workflow.py notices pandas imported again)."""
+    import snakemake.persistence as persistence
+
+    base = getattr(persistence, "PersistenceBase", None)
+    if isinstance(vars(base or object).get("_serialize_param"), property) and hasattr(
+            base, "_serialize_param_builtin"):
+        base._serialize_param = property(lambda self: self._serialize_param_builtin)
+
+
+_params_without_pandas()
+
 # The interpreter that runs Snakemake: the one iro_stats is installed in.
 PYTHON = sys.executable
 RESULTS = config["results"]
