@@ -53,6 +53,21 @@ def test_an_ordering_needs_its_ratio():
     assert verdicts.loc[0, "measured"] == "a 60.0%; b 50.0%; c 30.0%"
 
 
+
+def test_an_ordering_between_authority_types_measures_each_subgroup():
+    # one variable, subgroups by la_type: counties 3 of 4 (75%), London 1 of 2 (50%), unitaries
+    # 2 of 3 (66.7%); over all rows 6 of 9: the counties come first, London does not
+    frame = pd.DataFrame({"la_type": ["county_council"] * 4 + ["london_borough"] * 2
+                          + ["unitary"] * 3,
+                          "x": [1, 1, 1, 0, 1, 0, 1, 1, 0]})
+    measures = {t: {"dataset": "iro", "var": "x", "codes": [1], "where": f"la_type == '{t}'"}
+                for t in ("county_council", "london_borough", "unitary")}
+    verdicts = audit({"iro": frame}, _catalogue(
+        _statement("o.county", "ordering", measures=measures, top=["county_council"]),
+        _statement("o.london", "ordering", measures=measures, top=["london_borough"])))
+    assert list(verdicts["verdict"]) == ["holds", "fails"]
+    assert verdicts.loc[0, "measured"] == "county_council 75.0%; unitary 66.7%; london_borough 50.0%"
+
 def test_logic_counts_each_broken_record_and_never_a_missing_answer():
     frame = pd.DataFrame({"rid": ["r1", "r2", "r3", "r4", "r5"],
                           "some": [1, 1, 0, 1, np.nan], "none": [0, 1, 1, np.nan, 1]})
