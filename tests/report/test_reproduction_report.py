@@ -42,8 +42,8 @@ def test_reasons_say_what_was_judged():
 
 
 def test_chapters_of_sections():
-    assert [chapter(s) for s in ("summary", "3.5.1", "6", "A.2", "B")] == [
-        "Executive summary", "Chapter 3", "Chapter 6", "Appendix A", "Appendix B"]
+    assert [chapter(s) for s in ("foreword", "summary", "3.5.1", "6", "A.2", "B")] == [
+        "Foreword", "Executive summary", "Chapter 3", "Chapter 6", "Appendix A", "Appendix B"]
 
 
 def test_a_figure_marks_the_printed_values_on_the_reproduced_bars():

@@ -87,10 +87,10 @@ def _shown_path(path: str | Path) -> str:
 
 def chapter(section: str) -> str:
     """The part of the report a section belongs to: ``3.5.1`` -> Chapter 3, ``A.2`` ->
-    Appendix A, ``summary`` -> Executive summary."""
+    Appendix A, ``summary`` -> Executive summary, ``foreword`` -> Foreword."""
     head = str(section).split(".")[0]
-    if head == "summary":
-        return "Executive summary"
+    if head in ("summary", "foreword"):
+        return {"summary": "Executive summary", "foreword": "Foreword"}[head]
     return f"Appendix {head}" if head.isalpha() else f"Chapter {head}"
 
 

@@ -284,8 +284,12 @@ def generate_variable(frame: pd.DataFrame, var: dict, targets: list[dict], codeb
         goals += _prior(atoms, atom_of, codes, means[0] if means else None)
         if var["kind"] == "ordinal" and len(codes) >= 3:   # no hole in the scale, if it can be
             goals += [Floor(f"floor:{c}", tuple((a, c) for a in atoms), 1) for c in codes[1:-1]]
-    counts = _spanning(cells, goals, atoms, codes, targets,
-                       relaxed if relaxed is not None else [])
+    relaxed = relaxed if relaxed is not None else []
+    first = len(relaxed)
+    counts = _spanning(cells, goals, atoms, codes, targets, relaxed)
+    for entry in relaxed[first:]:      # a value dropped goes with the values that restate it
+        for other in next((t.get("same", []) for t in targets if t["id"] == entry["id"]), []):
+            relaxed.append({"id": other, "conflict": f"restates {entry['id']}: {entry['conflict']}"})
     for a in atoms:
         rows = atom_of.index[atom_of == a].to_numpy().copy()
         shared = spread_within_cuts(codes, targets, at_least, {c: counts[(a, c)] for c in codes})
@@ -469,10 +473,11 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
                         codebook: dict) -> dict[str, list[dict]]:
     """The targets on each variable of ``dataset``: percentages and means (over the rows of their
     ``where``), counts of rows whose answer is in a set of codes, and approximations in words
-    (statistic ``words``: a percentage between ``low`` and ``high``); one per distinct spec."""
+    (statistic ``words``: a percentage between ``low`` and ``high``); one per distinct spec,
+    which lists the ids of the values that restate it in ``same``."""
     rows = published.set_index("id")
     out: dict[str, list[dict]] = {}
-    seen = set()
+    seen: dict[tuple, dict] = {}
     for pid, spec in resolved.items():
         row = rows.loc[pid]
         words = bool(row["approximate"]) and row["statistic"] == "percent" \
@@ -493,9 +498,7 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
                           high=Fraction(repr(float(row["words_max"]))))
             key = (var, tuple(target["codes"]), target["where"], "words", target["low"],
                    target["high"])
-            if key not in seen:
-                seen.add(key)
-                out.setdefault(var, []).append(target)
+            _add_once(out, seen, key, var, target)
             continue
         if row["statistic"] == "count":
             found = _count_target(spec, codebook["datasets"][dataset], codebook)
@@ -507,11 +510,19 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
         else:
             continue
         key = (var, tuple(target["codes"]), target["where"], row["statistic"], row["value"])
-        if key not in seen:
-            seen.add(key)
-            out.setdefault(var, []).append(target)
+        _add_once(out, seen, key, var, target)
     _span_base_ranges(out, rows)
     return out
+
+
+def _add_once(out: dict, seen: dict, key: tuple, var: str, target: dict) -> None:
+    """``target`` on ``var``, unless a target of the same spec is there: then its id joins that
+    one's ``same``."""
+    if key in seen:
+        seen[key].setdefault("same", []).append(target["id"])
+    else:
+        seen[key] = target
+        out.setdefault(var, []).append(target)
 
 
 def _span_base_ranges(targets: dict[str, list[dict]], rows: pd.DataFrame) -> None:
