@@ -130,6 +130,8 @@ def _judge(cell, row) -> bool | None:
     decimals = int(row.decimals)
     if row.statistic == "range":
         low, high = (Fraction(v) for v in str(cell.exact).split("-"))
+        if pd.notna(row.words_min):        # in words: both ends within the words' interval
+            return Fraction(str(row.words_min)) <= low and high <= Fraction(str(row.words_max))
         return prints_as(low, str(row.value_min), decimals) and prints_as(
             high, str(row.value_max), decimals)
     exact = Fraction(str(cell.exact))

@@ -21,6 +21,7 @@ from fractions import Fraction
 import pandas as pd
 
 from iro_stats.common.rounding import prints_as
+from iro_stats.reference.loaders import range_text
 
 COLUMNS = ["check", "ids", "verdict", "arithmetic"]
 
@@ -70,7 +71,7 @@ def single_sums(frame: pd.DataFrame) -> list[dict]:
 
 def _show(row) -> str:
     if pd.isna(row["value"]):
-        return f"{row['value_min']:g}-{row['value_max']:g}"
+        return range_text(row["value_min"], row["value_max"])
     return f"{row['value']:g}"
 
 

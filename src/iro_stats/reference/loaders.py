@@ -35,6 +35,12 @@ PUBLISHED_COLUMNS = [
 ]
 
 
+def range_text(low: float, high: float) -> str:
+    """A printed range as the report gives it: 'low-high', or one number where both ends are one
+    ('around a third' of four items each)."""
+    return f"{low:g}" if low == high else f"{low:g}-{high:g}"
+
+
 def parse_yaml(text: str) -> object:
     """YAML (safe subset) with libyaml's C parser where available (ten times faster)."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

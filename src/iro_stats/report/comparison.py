@@ -21,7 +21,7 @@ import pandas as pd
 
 from iro_stats.common.errors import ReferenceDataError
 from iro_stats.common.rounding import exact, for_review, prints_as
-from iro_stats.reference.loaders import parse_yaml
+from iro_stats.reference.loaders import parse_yaml, range_text
 from iro_stats.stats.disclosure import ACROSS as ACROSS_OUTPUTS
 
 COLUMNS = ["id", "source", "group", "statistic", "decimals", "label", "quote", "base_n_published",
@@ -88,6 +88,10 @@ def _reason(row, status: str) -> str:
     decimals, reproduced = int(row["decimals"]), row["reproduced"]
     if isinstance(reproduced, tuple):
         ends = f"{for_review(reproduced[0], decimals)}-{for_review(reproduced[1], decimals)}"
+        if pd.notna(row["words_min"]):
+            interval = f"{row['words_min']:g}-{row['words_max']:g}"
+            return (f"both ends of {ends} {'lie within' if status == 'match' else 'are not both in'}"
+                    f" the {interval} that the words admit (\"{row['quote']}\")")
         return (f"both ends of {ends} round to the printed range" if status == "match"
                 else f"reproduced range {ends} does not round to the printed one")
     shown_exact = for_review(reproduced, decimals)
@@ -168,7 +172,7 @@ def published_vs_reproduced(published: pd.DataFrame, reproduced: pd.DataFrame,
             "base_n_published": _base_printed(row),
             "base_n_reproduced": row["base_n_reproduced"],
             "published": (row["value"] if pd.notna(row["value"])
-                          else f"{row['value_min']:g}-{row['value_max']:g}"),
+                          else range_text(row["value_min"], row["value_max"])),
             "reproduced": _shown(row["reproduced"]),
             "abs_diff": _abs_diff(row),
             "tolerance": float(Fraction(1, 2) / 10 ** decimals),

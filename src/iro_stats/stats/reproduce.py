@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from iro_stats.reference.loaders import range_text
 from iro_stats.reference.specs import SpecError
 from iro_stats.stats.measures import Columns, as_columns, measure_in
 from iro_stats.common.rounding import exact, prints_as
@@ -58,7 +59,8 @@ def reproduce(frames: dict[str, pd.DataFrame | Columns], resolved: dict[str, dic
     rows = []
     for row in _rows(published):
         out = {"id": row.id, "statistic": row.statistic,
-               "published": row.value if pd.notna(row.value) else f"{row.value_min:g}-{row.value_max:g}",
+               "published": row.value if pd.notna(row.value) else range_text(row.value_min,
+                                                                             row.value_max),
                "reproduced": None, "base_n_published": row.base_n_min, "base_n_reproduced": None,
                "excluded_n": None, "outside_n": None,
                "status": None, "note": None}

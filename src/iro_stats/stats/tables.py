@@ -40,7 +40,7 @@ import pandas as pd
 
 from iro_stats.stats.intervals import mean_interval, wilson
 from iro_stats.stats.measures import Columns, SpecError, measure, measure_in
-from iro_stats.reference.loaders import parse_yaml
+from iro_stats.reference.loaders import parse_yaml, range_text
 from iro_stats.stats.reproduce import reproduce
 from iro_stats.common.rounding import printed
 
@@ -419,7 +419,7 @@ def text_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
 def _published_text(row: pd.Series) -> str:
     if pd.notna(row["value"]):
         return f"{row['value']:g}"
-    return f"{row['value_min']:g}-{row['value_max']:g}"
+    return range_text(row["value_min"], row["value_max"])
 
 
 def compare(cells: pd.DataFrame, ctx: Context) -> pd.DataFrame:

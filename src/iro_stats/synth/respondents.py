@@ -480,6 +480,9 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
     seen: dict[tuple, dict] = {}
     for pid, spec in resolved.items():
         row = rows.loc[pid]
+        if row["approximate"] and pd.notna(row.get("words_min")) and spec.get("range_of"):
+            _range_in_words(out, seen, pid, spec["range_of"], row, dataset)
+            continue
         words = bool(row["approximate"]) and row["statistic"] == "percent" \
             and pd.notna(row.get("words_min"))
         if spec.get("dataset") != dataset or (row["approximate"] and not words) \
@@ -513,6 +516,21 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
         _add_once(out, seen, key, var, target)
     _span_base_ranges(out, rows)
     return out
+
+
+def _range_in_words(out: dict, seen: dict, pid: str, parts: list[dict], row, dataset: str
+                    ) -> None:
+    """A range printed in words over several percentages ("around a third" of four items each):
+    every part of ``dataset`` within the words' interval, one words target a part."""
+    low, high = (Fraction(repr(float(row[k]))) for k in ("words_min", "words_max"))
+    for part in parts:
+        if part["dataset"] != dataset or part["statistic"] != "percent":
+            continue
+        target = {"id": pid, "statistic": "words", "value": low, "decimals": int(row["decimals"]),
+                  "codes": part.get("codes", [1]), "where": part.get("where"), "low": low,
+                  "high": high, "base_min": None, "base_max": None}
+        key = (part["var"], tuple(target["codes"]), target["where"], "words", low, high)
+        _add_once(out, seen, key, part["var"], target)
 
 
 def _add_once(out: dict, seen: dict, key: tuple, var: str, target: dict) -> None:
