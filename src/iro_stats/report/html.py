@@ -89,8 +89,9 @@ def chapter(section: str) -> str:
     """The part of the report a section belongs to: ``3.5.1`` -> Chapter 3, ``A.2`` ->
     Appendix A, ``summary`` -> Executive summary, ``foreword`` -> Foreword."""
     head = str(section).split(".")[0]
-    if head in ("summary", "foreword"):
-        return {"summary": "Executive summary", "foreword": "Foreword"}[head]
+    named = {"summary": "Executive summary", "foreword": "Foreword"}
+    if head in named:
+        return named[head]
     return f"Appendix {head}" if head.isalpha() else f"Chapter {head}"
 
 
