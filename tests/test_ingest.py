@@ -13,6 +13,8 @@ from conftest import REFERENCE, ROOT, small_frame
 
 from iro_stats.cli import main
 from iro_stats.read.ingest import DATASETS
+from iro_stats.read.spss import Extract
+from iro_stats.read.validate import MIN_ASKED, validate
 from iro_stats.render.sav import write as write_sav
 
 CODEBOOK = str(REFERENCE / "codebook.yaml")
@@ -377,6 +379,21 @@ def test_a_variable_with_no_valid_answer(extracts, tmp_path, capsys, codebook, l
     rewrite(extracts["manager"], frame, codebook, "manager")
     err = run_failing(ingest_args(extracts, tmp_path / "out"), capsys, tmp_path / "out")
     assert "mgr_location: no valid answer in any of the 6 rows" in err
+
+
+def test_a_routed_item_its_few_askees_left_unanswered_is_a_warning(codebook, la_frame):
+    """Asked of fewer than MIN_ASKED rows, none answering is plausible data: a warning, not an
+    error; asked of MIN_ASKED or more, it is an error (a wrong mapping or a dropped question)."""
+    frame = small_frame(codebook, la_frame, "iro", n=8)
+    la_codes = set(la_frame["la_code"])
+    for asked, usable in ((MIN_ASKED - 1, True), (MIN_ASKED, False)):
+        frame["iro_protocol_aware"] = [1.0] * asked + [0.0] * (8 - asked)
+        frame["iro_protocol_freq"] = [-99.0] * asked + [-98.0] * (8 - asked)
+        report = validate(Extract("iro", "<iro>", frame), codebook, la_codes)
+        found = [p for p in (report.warnings if usable else report.errors)
+                 if p.variable == "iro_protocol_freq"]
+        assert report.usable is usable and found, report.summary()
+        assert f"no valid answer in any of the 8 rows ({asked} asked)" in found[0].problem
 
 
 def test_rows_without_an_id_are_named_by_their_number(extracts, tmp_path, capsys, codebook,

@@ -29,6 +29,7 @@ from iro_stats.reference.loaders import MissingCodes, missing_codes, scale_of
 
 NUMERIC_KINDS = ("categorical", "ordinal", "binary", "count", "continuous")
 FIRST_ROWS = 5
+MIN_ASKED = 5  # rows asked an item below which none answering it is a warning, not an error
 
 
 @dataclass
@@ -343,23 +344,28 @@ def _declared_valid_problems(extract: Extract, codebook: dict) -> list[Problem]:
     return problems
 
 
-def _unanswered_problems(extract: Extract, codebook: dict) -> list[Problem]:
+def _unanswered_problems(extract: Extract, codebook: dict) -> tuple[list[Problem], list[Problem]]:
     """Variables with no valid answer in any row although some rows were asked (not all routed
-    out): a mapping that names the wrong export variable, or a question the export left out."""
+    out): a mapping that names the wrong export variable, or a question the export left out.
+    An error when at least ``MIN_ASKED`` rows were asked; with fewer, every one of them leaving
+    the item unanswered is plausible data (a routed question asked of one respondent who skipped
+    it), so it is a warning and the run goes on."""
     missing = set(_missing(codebook))
     routed_out = float(missing_codes(codebook).routed_out)
-    problems = []
+    errors, warnings = [], []
     for var in codebook["datasets"][extract.dataset]["variables"]:
         name = var["name"]
         if var["kind"] not in NUMERIC_KINDS or name not in extract.frame.columns:
             continue
         column = extract.frame[name]
-        if len(column) and (column.isna() | column.isin(missing)).all() and not (
-                column == routed_out).all():
-            problems.append(Problem(name, f"no valid answer in any of the {len(column)} rows",
-                                    advice="Check which export variable the mapping renames to "
-                                    "it, and that the export includes the question"))
-    return problems
+        asked = int((column != routed_out).sum())
+        if asked and (column.isna() | column.isin(missing)).all():
+            found = errors if asked >= MIN_ASKED else warnings
+            found.append(Problem(name, f"no valid answer in any of the {len(column)} rows "
+                                 f"({asked} asked)", advice="Check which export variable the "
+                                 "mapping renames to it, and that the export includes the "
+                                 "question"))
+    return errors, warnings
 
 
 def validate(extract: Extract, codebook: dict, la_codes: set[str]) -> Report:
@@ -367,7 +373,8 @@ def validate(extract: Extract, codebook: dict, la_codes: set[str]) -> Report:
     errors = _schema_problems(extract, codebook, la_codes)
     errors += _label_problems(extract, codebook)
     errors += _declared_valid_problems(extract, codebook)
-    errors += _unanswered_problems(extract, codebook)
-    warnings = _routing_problems(extract, codebook)
+    unanswered, warnings = _unanswered_problems(extract, codebook)
+    errors += unanswered
+    warnings += _routing_problems(extract, codebook)
     warnings += _missing_declaration_problems(extract, codebook)
     return Report(extract, errors, warnings, missing_codes(codebook))
