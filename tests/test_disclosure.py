@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from iro_stats.stats.disclosure import enabled, suppress
+from iro_stats.stats.disclosure import suppress
 
 
 def _cells(counts, base, additive=True, group="q1"):
@@ -72,13 +72,6 @@ def test_groups_are_separate():
 def test_the_threshold_is_a_parameter():
     out = suppress(_cells([8, 52], 60), 10, group=["group"], additive="additive")
     assert out["suppression"].tolist() == ["primary", "secondary"]
-
-
-def test_enabled_for_real_data_and_on_request():
-    assert enabled({"source": "spss"})
-    assert not enabled({"source": "synthetic"})
-    assert enabled({"source": "synthetic", "disclosure": {"apply": "always"}})
-    assert enabled({"source": "spss", "disclosure": {"apply": "real"}})
 
 
 # --------------------------------------------------------------------------- the audit

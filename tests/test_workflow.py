@@ -25,7 +25,7 @@ def test_dry_run_shows_the_whole_dag(tmp_path):
     out = result.stdout + result.stderr
     for rule in ("published_catalogue", "codebook_variables", "la_frame_check",
                  "synthetic_extracts", "ingest", "la_dataset", "models", "reproduction",
-                 "reproduction_report", "notebook", "all"):
+                 "reproduction_report", "notebooks", "all"):
         assert f"rule {rule}:" in out
 
 
@@ -217,24 +217,6 @@ def test_the_workflow_writes_every_table_and_figure(workflow_run, published):
     assert len(corrected) > 300 and (corrected["ci_low_fpc"] >= corrected["ci_low"] - 1e-9).all()
 
 
-def test_figures_are_byte_identical_when_rebuilt(workflow_run, tmp_path):
-    figure_ids = _layout_ids("figures")
-    result = subprocess.run(
-        [sys.executable, "-m", "iro_stats", "figures",
-         "--frames", str(workflow_run / "data" / "analysis"),
-         "--codebook", "data/reference/codebook.yaml", "--specs", "specs/values.yaml",
-         "--published", "data/reference/published.yaml", "--layouts", "specs/figures.yaml",
-         "--units", "specs/units.yaml", "--outdir", str(tmp_path / "figures"),
-         "--data-outdir", str(tmp_path / "data"), "--source", "synthetic",
-         "--population", "iro=1000", "--population", "dcs=152", "--population", "la=152"],
-        cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for fid in figure_ids:
-        for ext in ("png", "svg"):
-            again = (tmp_path / "figures" / f"{fid}.{ext}").read_bytes()
-            assert again == (workflow_run.parent / "figures" / f"{fid}.{ext}").read_bytes(), fid
-
-
 def test_the_cli_reports_a_bad_file_without_traceback(tmp_path):
     out = tmp_path / "values.csv"
     result = subprocess.run(
@@ -406,13 +388,19 @@ def test_only_the_reports_own_inconsistencies_mismatch(workflow_run, published):
 
 def test_outputs_are_byte_identical_to_the_recorded_checksums(workflow_run):
     """Every byte-stable output of the default workflow has the checksum recorded in
-    ``tests/data/output_checksums.txt``: a refactoring changes no number, label or figure."""
+    ``tests/data/output_checksums.txt``: a refactoring changes no number, label or figure. The
+    record comes from another run (``tasks.py run``, other processes and BLAS kernels), so
+    every figure, PNG and SVG, listed there is also byte-identical when rebuilt."""
     import hashlib
 
     recorded = [line.split() for line in
                 (ROOT / "tests" / "data" / "output_checksums.txt").read_text().splitlines()
                 if line and not line.startswith("#")]
     assert len(recorded) > 100
+    names = {name for _, name in recorded}
+    unlisted = [f"figures/{fid}.{ext}" for fid in _layout_ids("figures") for ext in ("png", "svg")
+                if f"figures/{fid}.{ext}" not in names]
+    assert not unlisted, f"figures without a recorded checksum: {unlisted}"
     changed = []
     for digest, name in recorded:
         top, _, rest = name.partition("/")

@@ -7,6 +7,7 @@ import sys
 import yaml
 
 from iro_stats.common.codegraph import command_inputs
+from iro_stats.common.disclosure_rule import enabled as disclosure_enabled
 
 
 def _params_without_pandas():
@@ -88,9 +89,10 @@ NOTEBOOK_INPUTS = {
 }
 
 
-def notebook_inputs(wildcards):
+def notebook_inputs(wildcards=None):
+    """The outputs the notebooks read, all of them (one job runs every notebook), each once."""
     paths = []
-    for item in NOTEBOOK_INPUTS[wildcards.notebook]:
+    for item in dict.fromkeys(i for items in NOTEBOOK_INPUTS.values() for i in items):
         kind, _, name = item.partition(":")
         if kind == "figure":
             paths.append(f"{config['figures']}/{name}.png")
@@ -102,9 +104,9 @@ def notebook_inputs(wildcards):
 
 
 # Disclosure control options passed to the rules that write statistics (src/iro_stats/stats/disclosure.py).
-# Whether disclosure control applies (as src/iro_stats/stats/disclosure.py:enabled decides):
-# then the run ends with the disclosure audit.
-DISCLOSURE_ON = config["source"] == "spss" or config.get("disclosure", {}).get("apply") == "always"
+# Whether disclosure control applies (src/iro_stats/common/disclosure_rule.py): then the run
+# ends with the disclosure audit.
+DISCLOSURE_ON = disclosure_enabled(config)
 DISCLOSURE_OPTIONS = (
     f"--source {config['source']}"
     f" --disclosure-threshold {config.get('disclosure', {}).get('threshold', 5)}"

@@ -2,20 +2,21 @@
 # executed against the current results and exported as HTML.
 
 
-rule notebook:
-    """Execute notebooks/{notebook}.py against the results (RESULTS, FIGURES, SOURCE and the
-    disclosure threshold injected) and export it as HTML; it reads the pipeline's outputs and
-    recomputes nothing."""
+rule notebooks:
+    """Execute every notebooks/<name>.py against the results (RESULTS, FIGURES, SOURCE and the
+    disclosure threshold injected), in one process, and export each as HTML; they read the
+    pipeline's outputs and recompute nothing."""
     input:
-        source="notebooks/{notebook}.py",
+        sources=expand("notebooks/{notebook}.py", notebook=NOTEBOOK_INPUTS),
         data=notebook_inputs,
-        code=code("notebook", "iro_stats.report.views"),   # the notebooks import views
+        code=code("notebooks", "iro_stats.report.views"),   # the notebooks import views
     output:
-        html=report(f"{RESULTS}/notebooks/{{notebook}}.html", caption="../report/notebook.rst",
-                    category="Notebooks"),
+        html=[report(f"{RESULTS}/notebooks/{notebook}.html", caption="../report/notebook.rst",
+                     category="Notebooks") for notebook in NOTEBOOK_INPUTS],
     params:
         python=PYTHON,
-        results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html)),
+        results=lambda wildcards, output: os.path.dirname(os.path.dirname(output.html[0])),
+        outdir=lambda wildcards, output: os.path.dirname(output.html[0]),
         figures=config["figures"],
         disclosure=DISCLOSURE_OPTIONS,
     threads: 1
@@ -23,10 +24,10 @@ rule notebook:
         mem_mb=1500,
         runtime=10,
     benchmark:
-        f"{RESULTS}/benchmarks/rules/notebook_{{notebook}}.tsv"
+        f"{RESULTS}/benchmarks/rules/notebooks.tsv"
     log:
-        f"{RESULTS}/logs/notebook_{{notebook}}.log",
+        f"{RESULTS}/logs/notebooks.log",
     shell:
-        "{params.python} -m iro_stats notebook {input.source} --results {params.results}"
+        "{params.python} -m iro_stats notebooks {input.sources} --results {params.results}"
         " --figures {params.figures}"
-        " {params.disclosure} --html-out {output.html} > {log} 2>&1"
+        " {params.disclosure} --outdir {params.outdir} > {log} 2>&1"

@@ -47,8 +47,8 @@ COMMANDS = {
                             "published values beside the reproduced ones"),
     "spss-tables": ("spss_tables", "SPSS syntax for every descriptive value (tables.sps) and the "
                     "analysis datasets as .sav beside it"),
-    "notebook": ("notebook", "execute a notebook (jupytext percent script) against the results "
-                 "and export it as HTML"),
+    "notebooks": ("notebooks", "execute the notebooks (jupytext percent scripts) against the "
+                  "results and export them as HTML"),
     "tables": ("tables", "the report's tables from specs/tables/*.yaml: CSV and HTML"),
     "figures": ("figures", "the report's figures from specs/figures.yaml: PNG, SVG and each "
                 "one's data"),

@@ -1,9 +1,11 @@
 """The disclosure control options of the commands that publish statistics (config
-``disclosure``; :mod:`iro_stats.stats.disclosure`)."""
+``disclosure``; :mod:`iro_stats.common.disclosure_rule`)."""
 
 from __future__ import annotations
 
 import argparse
+
+from iro_stats.common.disclosure_rule import enabled
 
 
 def disclosure(parser: argparse.ArgumentParser) -> None:
@@ -15,7 +17,5 @@ def disclosure(parser: argparse.ArgumentParser) -> None:
 
 def threshold(args: argparse.Namespace) -> int | None:
     """The disclosure threshold when disclosure control applies, else None."""
-    from iro_stats.stats import disclosure as control
-
-    on = control.enabled({"source": args.source, "disclosure": {"apply": args.disclosure_apply}})
+    on = enabled({"source": args.source, "disclosure": {"apply": args.disclosure_apply}})
     return args.disclosure_threshold if on else None

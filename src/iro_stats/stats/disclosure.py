@@ -72,13 +72,6 @@ def suppress(cells: pd.DataFrame, threshold: int = 5, *, group: list[str] | None
     return out
 
 
-def enabled(config: dict) -> bool:
-    """Whether outputs are suppressed: always for real extracts (``source: spss``), whatever the
-    setting; for the synthetic default only when ``disclosure.apply`` is ``always``."""
-    setting = (config.get("disclosure") or {}).get("apply", "real")
-    return config.get("source") == "spss" or setting == "always"
-
-
 def protect_measured(table: pd.DataFrame, threshold: int, *, value: str = "reproduced",
                      base: str = "base_n_reproduced") -> pd.DataFrame:
     """Suppress a table of measured values (one published value per row, as
