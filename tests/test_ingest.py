@@ -3,6 +3,7 @@ leave no output, and a mapped extract with other names and codes gives the same 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -21,15 +22,21 @@ CODEBOOK = str(REFERENCE / "codebook.yaml")
 LA_FRAME = str(REFERENCE / "local_authorities_england_2012.csv")
 
 
-@pytest.fixture()
-def extracts(tmp_path, codebook, la_frame):
-    """Valid small .sav extracts of every dataset, and their paths."""
-    folder = tmp_path / "extracts"
-    paths = {}
+@pytest.fixture(scope="module")
+def valid_extracts(tmp_path_factory, codebook, la_frame):
+    """Valid small .sav extracts of every dataset, written once for the module."""
+    folder = tmp_path_factory.mktemp("extracts")
     for dataset in DATASETS:
-        paths[dataset] = folder / f"{dataset}.sav"
-        write_sav(small_frame(codebook, la_frame, dataset), dataset, codebook, paths[dataset])
-    return paths
+        write_sav(small_frame(codebook, la_frame, dataset), dataset, codebook,
+                  folder / f"{dataset}.sav")
+    return folder
+
+
+@pytest.fixture()
+def extracts(tmp_path, valid_extracts):
+    """A test's own copy of the valid extracts (it may rewrite them), and their paths."""
+    folder = shutil.copytree(valid_extracts, tmp_path / "extracts")
+    return {dataset: folder / f"{dataset}.sav" for dataset in DATASETS}
 
 
 def ingest_args(paths, out, mapping=None):

@@ -8,6 +8,7 @@ every problem of every file if one is unusable. The validated frames keep the co
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -101,10 +102,21 @@ def write(frames: dict[str, pd.DataFrame], reports: list[Report], outdir: str | 
           ledger_frame: pd.DataFrame, ledger_path: str | Path, report_path: str | Path) -> None:
     """Write the validated frames as parquet (``<outdir>/<dataset>.parquet``), the ledger and the
     validation report. Each file is written atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     outdir = Path(outdir)
     for dataset, frame in frames.items():
+        # the labels go in as pandas' own attrs metadata (read_parquet restores them), added
+        # after the conversion: with them on the frame, pandas deep-copies them per column
+        bare = frame.copy(deep=False)
+        bare.attrs = {}
+        table = pa.Table.from_pandas(bare, preserve_index=False)
+        if frame.attrs:
+            table = table.replace_schema_metadata(
+                {**table.schema.metadata, b"PANDAS_ATTRS": json.dumps(frame.attrs)})
         with atomic_path(outdir / f"{dataset}.parquet") as tmp:
-            frame.to_parquet(tmp, index=False)
+            pq.write_table(table, tmp)
     write_csv(ledger_path, ledger_frame)
     write_text(report_path, "\n\n".join(r.summary() for r in reports) + "\n")
 

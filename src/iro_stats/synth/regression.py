@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # the t quantile, without importing scipy.stats (a second)
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from iro_stats.reference.model_spec import ModelSpec, load_spec
@@ -120,7 +120,7 @@ def predictor_checks(target: Target, alpha: float = 0.05) -> list[dict]:
                          f"terms {shown}" + "".join(f"; {r}" for r in reference) + ")")})
     tol = tolerances(R)
     t = beta * np.sqrt((n - k - 1) * tol / (1 - r2))
-    crit = stats.t.ppf(1 - alpha / 2, n - k - 1)
+    crit = special.stdtrit(n - k - 1, 1 - alpha / 2)
     for j, c in enumerate(cols):
         if (abs(t[j]) > crit) != target.significant[c]:
             problems.append({
