@@ -282,27 +282,6 @@ def test_the_workflow_stops_on_a_bad_extract_and_leaves_nothing(extracts, tmp_pa
     assert not (tmp_path / "results" / "ledger.csv").exists()
 
 
-def test_a_config_naming_an_extract_of_the_wrong_kind_is_refused(tmp_path):
-    config = tmp_path / "config.yaml"
-    config.write_text(_config(tmp_path, {"iro": "data/raw/iro.csv", "manager": "m.sav",
-                                         "dcs": "d.sav"}))
-    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "1",
-                             "--configfile", str(config)],
-                            cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.returncode != 0
-    assert "iro.csv" in result.stdout + result.stderr
-
-
-def test_unknown_source_is_refused(tmp_path):
-    config = tmp_path / "config.yaml"
-    config.write_text("source: excel\n")
-    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "1",
-                             "--configfile", str(config)],
-                            cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.returncode != 0
-    assert "excel" in result.stdout + result.stderr
-
-
 # --------------------------------------------------------------------------- mapped extracts
 
 

@@ -93,3 +93,16 @@ def test_required_keys_are_enforced(schema, config):
         assert not validator.is_valid(partial), f"{name} is not required"
     layouts = {**config, "layouts": {"tables": "specs/tables", "figures": "specs/figures.yaml"}}
     assert not validator.is_valid(layouts), "layouts.units is not required"
+
+
+def test_an_unknown_source_and_an_extract_of_the_wrong_kind_are_refused(schema, config):
+    """What Snakemake's ``validate`` refuses at the start of a run (the wiring is tested once,
+    by a run: tests/test_workflow.py, an invalid config is refused), here in process."""
+    validator = jsonschema.Draft202012Validator(schema)
+    messages = [e.message for e in validator.iter_errors({**config, "source": "excel"})]
+    assert any("excel" in m for m in messages), messages
+    spss = {**config["spss"], "iro": "data/raw/iro.csv", "manager": "m.sav", "dcs": "d.sav"}
+    messages = [e.message for e in validator.iter_errors(
+        {**config, "source": "spss", "spss": spss})]
+    assert any("iro.csv" in m for m in messages), messages
+    assert validator.is_valid({**config, "source": "spss", "spss": {**spss, "iro": "i.zsav"}})
