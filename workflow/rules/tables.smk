@@ -32,8 +32,8 @@ LAYOUT_OPTIONS = " ".join(
      if dataset != "fpc" and size and config["populations"]["fpc"]] + [DISCLOSURE_OPTIONS])
 
 
-# One job per layout file: editing a table reruns its part of the report (and the notebook that
-# shows it), not every table.
+# One job per layout file: editing a table reruns its part of the report (and the notebooks that
+# show it), not every table.
 for _part, _tables in TABLE_PARTS.items():
 
     rule:
