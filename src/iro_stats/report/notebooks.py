@@ -53,9 +53,10 @@ class _Stream(io.TextIOBase):
         return len(text)
 
 
-def _shell(outputs: list):
-    """An IPython shell whose displays and cell results are appended to ``outputs`` as a kernel
-    would send them (display_data, execute_result), with no history file."""
+def _shell():
+    """The process's IPython shell (``IPython.display`` finds it), its displays and cell results
+    appended to ``shell.cell_outputs`` as a kernel would send them (display_data,
+    execute_result); no history file."""
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
@@ -65,26 +66,33 @@ def _shell(outputs: list):
     class Publisher(DisplayPublisher):
         def publish(self, data, metadata=None, source=None, *, transient=None, update=False,
                     **kwargs):
-            outputs.append(new_output("display_data", data=data, metadata=metadata or {}))
+            self.shell.cell_outputs.append(new_output("display_data", data=data,
+                                                      metadata=metadata or {}))
 
         def clear_output(self, wait=False):
-            outputs.clear()
+            self.shell.cell_outputs.clear()
 
     class Result(DisplayHook):
         def write_output_prompt(self):
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            outputs.append(new_output("execute_result", data=format_dict,
-                                      metadata=md_dict or {}, execution_count=self.prompt_count))
+            self.shell.cell_outputs.append(new_output(
+                "execute_result", data=format_dict, metadata=md_dict or {},
+                execution_count=self.prompt_count))
 
         def finish_displayhook(self):
             pass
 
     config = Config()
     config.HistoryManager.enabled = False
-    return InteractiveShell.instance(config=config, displayhook_class=Result,
-                                     display_pub_class=Publisher)
+    shell = InteractiveShell.instance(config=config)
+    # the singleton may exist already (an earlier call): give it these hooks either way
+    shell.display_pub_class, shell.displayhook_class = Publisher, Result
+    shell.init_display_pub()
+    shell.init_displayhook()
+    shell.cell_outputs = []
+    return shell
 
 
 def _parameters(source: Path, results, figures, data_source: str, threshold):
@@ -121,8 +129,7 @@ def execute(sources: list[str | Path], html_outdir: str | Path, results: str | P
     templates = resources.files("iro_stats.report").joinpath("assets", "nbconvert")
     exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True,
                             extra_template_basedirs=[str(templates)], template_name="offline")
-    outputs: list = []
-    shell = _shell(outputs)
+    shell = _shell()
     pages = {}
     for source in sources:
         notebook = jupytext.read(source)
@@ -130,15 +137,17 @@ def execute(sources: list[str | Path], html_outdir: str | Path, results: str | P
                                            "language": "python"}
         notebook.metadata["title"] = _title(notebook)
         notebook.cells.insert(0, _parameters(source, results, figures, data_source, threshold))
+        for number, cell in enumerate(notebook.cells):   # not jupytext's random ids: the same
+            cell.id = f"cell-{number}"                    # results give the same page
         shell.reset(new_session=True)            # a fresh namespace, counts from 1
-        _run(shell, notebook, source, outputs)
+        _run(shell, notebook, source)
         pages[Path(html_outdir) / f"{source.stem}.html"] = exporter.from_notebook_node(notebook)[0]
     for path, body in pages.items():
         write_text(path, body)
     return list(pages)
 
 
-def _run(shell, notebook, source: Path, outputs: list) -> None:
+def _run(shell, notebook, source: Path) -> None:
     """Each code cell run in ``shell`` from the notebook's folder, its outputs kept."""
     here = Path.cwd()
     os.chdir(source.parent.resolve())
@@ -146,11 +155,11 @@ def _run(shell, notebook, source: Path, outputs: list) -> None:
         for cell in notebook.cells:
             if cell.cell_type != "code":
                 continue
-            outputs.clear()
+            outputs = shell.cell_outputs = []
             with contextlib.redirect_stdout(_Stream("stdout", outputs)), \
                     contextlib.redirect_stderr(_Stream("stderr", outputs)):
                 result = shell.run_cell(cell.source, store_history=True, silent=False)
-            cell.outputs, cell.execution_count = list(outputs), result.execution_count
+            cell.outputs, cell.execution_count = outputs, result.execution_count
             error = result.error_before_exec or result.error_in_exec
             if error is not None:
                 text = "".join(traceback.format_exception(error))
