@@ -7,8 +7,8 @@ None); the cells run in an IPython shell of this interpreter (a fresh namespace 
 folder the working directory), their outputs (streams, displays, each cell's result) are kept in
 order as a Jupyter kernel would send them, and the executed notebook is exported as standalone
 HTML. Notebooks read the pipeline's outputs and explain them; they compute nothing differently.
-One shell instead of a kernel per notebook: the eight notebooks share one start-up (about 1.5 s
-each with a kernel process of their own), and their outputs are the same.
+One shell instead of a kernel per notebook: the eight notebooks share one start-up (with a
+kernel process of its own each took about 2 CPU-s), and their pages are the same.
 """
 
 from __future__ import annotations
