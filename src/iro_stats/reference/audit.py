@@ -21,7 +21,7 @@ from fractions import Fraction
 import pandas as pd
 
 from iro_stats.common.rounding import prints_as
-from iro_stats.reference.loaders import range_text
+from iro_stats.reference.loaders import published_text
 
 COLUMNS = ["check", "ids", "verdict", "arithmetic"]
 
@@ -69,23 +69,17 @@ def single_sums(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _show(row) -> str:
-    if pd.isna(row["value"]):
-        return range_text(row["value_min"], row["value_max"])
-    return f"{row['value']:g}"
-
-
 def restatements(frame: pd.DataFrame) -> list[dict]:
     """``same_as`` pairs printed alike, and ``sum_of`` collapses adding up."""
     rows = []
     by_id = frame.set_index("id", drop=False)
     for _, row in frame[frame["same_as"].notna()].iterrows():
         other = by_id.loc[row["same_as"]]
-        same = _show(row) == _show(other)
+        same = published_text(row) == published_text(other)
         rows.append({
             "check": "same_as", "ids": f"{row['id']};{row['same_as']}",
             "verdict": _verdict(same, row["approximate"] or other["approximate"]),
-            "arithmetic": f"{_show(row)} vs {_show(other)}",
+            "arithmetic": f"{published_text(row)} vs {published_text(other)}",
         })
     for _, row in frame[frame["sum_of"].notna()].iterrows():
         parts = by_id.loc[row["sum_of"].split(";")]

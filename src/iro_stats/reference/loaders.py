@@ -41,6 +41,13 @@ def range_text(low: float, high: float) -> str:
     return f"{low:g}" if low == high else f"{low:g}-{high:g}"
 
 
+def published_text(row) -> str:
+    """A published value as printed: its number, or its range (:func:`range_text`)."""
+    if pd.notna(row["value"]):
+        return f"{row['value']:g}"
+    return range_text(row["value_min"], row["value_max"])
+
+
 def parse_yaml(text: str) -> object:
     """YAML (safe subset) with libyaml's C parser where available (ten times faster)."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -40,7 +40,7 @@ import pandas as pd
 
 from iro_stats.stats.intervals import mean_interval, wilson
 from iro_stats.stats.measures import Columns, SpecError, measure, measure_in
-from iro_stats.reference.loaders import parse_yaml, range_text
+from iro_stats.reference.loaders import parse_yaml, published_text
 from iro_stats.stats.reproduce import reproduce
 from iro_stats.common.rounding import printed
 
@@ -416,12 +416,6 @@ def text_cells(table_id: str, layout: dict, ctx: Context) -> pd.DataFrame:
 # --------------------------------------------------------------------------- published beside
 
 
-def _published_text(row: pd.Series) -> str:
-    if pd.notna(row["value"]):
-        return f"{row['value']:g}"
-    return range_text(row["value_min"], row["value_max"])
-
-
 def compare(cells: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Add the published value and the comparison's status (by :func:`iro_stats.stats.reproduce
     .reproduce`, the reproduction's own judge) to every cell that carries one. A cell whose value
@@ -436,7 +430,7 @@ def compare(cells: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     for i, pid in out["published_id"].items():
         if pd.isna(pid):
             continue
-        out.at[i, "published_value"] = _published_text(rows.loc[pid])
+        out.at[i, "published_value"] = published_text(rows.loc[pid])
         out.at[i, "status"] = judged.at[pid, "status"]
         again = judged.at[pid, "reproduced"]
         mine = out.at[i, "value"]

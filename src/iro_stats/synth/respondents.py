@@ -475,8 +475,7 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
     ``where``), counts of rows whose answer is in a set of codes, and approximations in words
     (statistic ``words``: a percentage between ``low`` and ``high``); one per distinct spec,
     which lists the ids of the values that restate it in ``same``."""
-    rows = published.set_index("id")
-    by_id = rows.to_dict("index")     # a dict per value: a frame's row lookup costs 0.1 ms
+    by_id = published.set_index("id").to_dict("index")   # a frame's row lookup costs 0.1 ms
     out: dict[str, list[dict]] = {}
     seen: dict[tuple, dict] = {}
     for pid, spec in resolved.items():
@@ -515,7 +514,7 @@ def targets_by_variable(dataset: str, resolved: dict[str, dict], published: pd.D
             continue
         key = (var, tuple(target["codes"]), target["where"], row["statistic"], row["value"])
         _add_once(out, seen, key, var, target)
-    _span_base_ranges(out, rows)
+    _span_base_ranges(out, by_id)
     return out
 
 
@@ -544,7 +543,7 @@ def _add_once(out: dict, seen: dict, key: tuple, var: str, target: dict) -> None
         out.setdefault(var, []).append(target)
 
 
-def _span_base_ranges(targets: dict[str, list[dict]], rows: pd.DataFrame) -> None:
+def _span_base_ranges(targets: dict[str, list[dict]], by_id: dict[str, dict]) -> None:
     """A table that prints its items' bases as a range (N=281-287) has an item at each end:
     each item of such a block shares the block's ``span`` (its ends, and those an item has
     reached), which :func:`generate_variable` honours with a soft goal at an end still open."""
@@ -553,7 +552,7 @@ def _span_base_ranges(targets: dict[str, list[dict]], rows: pd.DataFrame) -> Non
         for t in found:
             if (t.get("base_min") is not None and t["base_min"] < t["base_max"]
                     and not t.get("where") and t["statistic"] in ("percent", "mean")):
-                blocks.setdefault(rows.at[t["id"], "block"], []).append((var, t))
+                blocks.setdefault(by_id[t["id"]]["block"], []).append((var, t))
     spanned: set[str] = set()
     for items in blocks.values():
         names = list(dict.fromkeys(var for var, _ in items))
