@@ -499,18 +499,15 @@ def test_own_sample_refit_equals_the_final_model_fitted_alone(frame, spec):
 # --------------------------------------------------------------------------- outputs
 
 
-def test_appendix_b_writes_every_output_byte_stable(frame, tmp_path):
+def test_appendix_b_writes_every_output(frame, tmp_path):
     published_path = ROOT / "data" / "reference" / "published.yaml"
     (tmp_path / "frames").mkdir()
     frame.to_parquet(tmp_path / "frames" / "iro.parquet", index=False)
     codebook_path = ROOT / "data" / "reference" / "codebook.yaml"
     first = appendix_b.write_appendix_b(tmp_path / "frames", SPEC_PATH, published_path,
                                         codebook_path, tmp_path / "a", seed=1)
-    second = appendix_b.write_appendix_b(tmp_path / "frames", SPEC_PATH, published_path,
-                                         codebook_path, tmp_path / "b", seed=1)
-    for name, path in first.items():
+    for name, path in first.items():     # byte-stable: the workflow's checksums (test_workflow)
         assert path.is_file() and path.stat().st_size > 0, name
-        assert path.read_bytes() == second[name].read_bytes(), name
     tidy = pd.read_csv(first["coefficients"])
     assert list(tidy.columns) == models.TIDY_COLUMNS
     assert set(tidy["spec"]) == {"full", "final"}

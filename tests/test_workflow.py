@@ -19,9 +19,11 @@ def _snakemake(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           check=False)
 
 
-def test_dry_run_shows_the_whole_dag(tmp_path):
-    """Every rule of the default run, and no disclosure control (synthetic data)."""
-    result = _snakemake("-n", "--cores", "1", "--config", f"results={tmp_path}/results")
+def test_dry_run_shows_the_whole_dag_and_the_bootstrap_fans_out(tmp_path):
+    """Every rule of the default run, and no disclosure control (synthetic data); the bootstrap's
+    replicates in chunks of ``bootstrap_chunk``, one job each, pooled by one job."""
+    result = _snakemake("-n", "--cores", "1", "--config", f"results={tmp_path}/results",
+                        "replicates=10000", "bootstrap_chunk=500")
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     for rule in ("published_catalogue", "codebook_variables", "la_frame_check",
@@ -30,6 +32,9 @@ def test_dry_run_shows_the_whole_dag(tmp_path):
         assert f"rule {rule}:" in out
     for rule in ("disclosure_plan", "disclosure_audit"):
         assert f"rule {rule}:" not in out
+    jobs = [line.split() for line in result.stdout.splitlines()]
+    counts = {row[0]: int(row[1]) for row in jobs if len(row) == 2 and row[1].isdigit()}
+    assert counts["bootstrap_chunk"] == 20 and counts["bootstrap"] == 1
 
 
 def test_a_call_on_built_results_imports_no_pandas(workflow_project, monkeypatch):
@@ -272,15 +277,6 @@ def test_snakemake_report_is_self_contained(workflow_run, tmp_path):
     text = out.read_text(encoding="utf-8", errors="replace")
     for category in ("Reproduction", "Appendix A", "Appendix B", "Notebooks", "Chapter 3"):
         assert category in text
-
-
-def test_the_bootstrap_fans_out_over_jobs(tmp_path):
-    result = _snakemake("-n", "--cores", "1", "--config", f"results={tmp_path}/results",
-                        "replicates=10000", "bootstrap_chunk=500")
-    assert result.returncode == 0, result.stderr
-    jobs = [line.split() for line in result.stdout.splitlines()]
-    counts = {row[0]: int(row[1]) for row in jobs if len(row) == 2 and row[1].isdigit()}
-    assert counts["bootstrap_chunk"] == 20 and counts["bootstrap"] == 1
 
 
 def test_every_rule_declares_threads_and_memory():
