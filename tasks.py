@@ -81,12 +81,13 @@ def run(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     """Run the test suite, in parallel (pytest-xdist: one worker per core, the tests of one
-    expensive fixture together on one worker); extra arguments go to pytest (``-n 0``: serial)."""
+    expensive fixture together on one worker, in the order tests/conftest.py gives them); extra
+    arguments go to pytest (``-n 0``: serial)."""
     install("test")
     workers = os.environ.get("IRO_STATS_CORES", "all")
     workers = str(os.cpu_count() or 1) if workers == "all" else workers
     parallel = [] if any(a.startswith(("-n", "--numprocesses")) for a in args) else [
-        "-n", workers, "--dist", "loadgroup"]
+        "-n", workers, "--dist", "loadgroup", "--no-loadscope-reorder"]
     return _run(PYTHON, "-m", "pytest", *parallel, *args)
 
 

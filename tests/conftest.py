@@ -113,19 +113,35 @@ def report_text():
     return normalise(REPORT.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def synthetic(published, codebook, la_frame):
-    """The synthetic extracts of the default seed, generated once per test session, with their
-    analysis frames and every published value measured on them."""
+def once_per_session(tmp_path_factory, worker_id: str, name: str, build) -> Path:
+    """``build(folder)`` once per test session, by whichever pytest-xdist worker asks first (a
+    file lock; the others wait, then read what it wrote); returns ``folder``, which every
+    worker of the session sees. A build that fails is tried again by the next worker asking."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base    # master: no workers
+    folder, done = shared / name, shared / f"{name}.done"
+    with FileLock(shared / f"{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
+def _generate(published, codebook, la_frame) -> dict:
+    """The default seed's generation, its analysis frames and every published value measured
+    on them, with the frames as the Table A.3 step found them."""
     from iro_stats.dataset.analysis import analysis_frames
     from iro_stats.reference.loaders import missing_codes
     from iro_stats.reference.specs import load_specs
+    from iro_stats.reference.statements import load_statements
     from iro_stats.stats.measures import resolve
     from iro_stats.stats.reproduce import reproduce
-    from iro_stats.synth.surveys import generate
-
-    from iro_stats.reference.statements import load_statements
     from iro_stats.synth import table_a3
+    from iro_stats.synth.surveys import generate
 
     specs = load_specs(ROOT / "specs" / "values.yaml")
     statements = load_statements(STATEMENTS)
@@ -148,6 +164,36 @@ def synthetic(published, codebook, la_frame):
             "table": table, "before_table_a3": before, "statements": statements}
 
 
+@pytest.fixture(scope="session")
+def generated_extracts(tmp_path_factory, worker_id, published, codebook, la_frame):
+    """The synthetic extracts of the default seed, generated once per test session (in the
+    process of the first worker that needs them; about 9 CPU-s): a folder with the session's
+    ``synthetic.pickle`` (see :func:`synthetic`) and the extracts as the workflow's
+    ``synthetic_extracts`` rule writes them (``<dataset>.sav``, ``synthetic_relaxed.csv``;
+    the workflow tests start from them, test_workflow runs that rule's command line on them)."""
+    import pickle
+
+    from iro_stats.synth.surveys import write_frames
+
+    def build(folder: Path) -> None:
+        generated = _generate(published, codebook, la_frame)
+        (folder / "synthetic.pickle").write_bytes(pickle.dumps(generated))
+        write_frames(generated["frames"], generated["relaxed"], codebook, folder,
+                     folder / "synthetic_relaxed.csv", progress=lambda message: None)
+    return once_per_session(tmp_path_factory, worker_id, "synthetic", build)
+
+
+@pytest.fixture(scope="session")
+def synthetic(generated_extracts):
+    """The synthetic extracts of the default seed (conftest: ``generated_extracts``) with their
+    analysis frames and every published value measured on them: ``frames``, ``relaxed``,
+    ``analysis``, ``resolved``, ``table``, ``statements``, and ``before_table_a3`` (the frames
+    as the Table A.3 step found them)."""
+    import pickle
+
+    return pickle.loads((generated_extracts / "synthetic.pickle").read_bytes())
+
+
 # --------------------------------------------------------------------------- one workflow run
 
 # Every Python process of the traced run writes the iro_stats modules it loaded (its command line,
@@ -166,10 +212,12 @@ if os.environ.get("IRO_STATS_TRACE"):
 
 
 def _other_blas_kernel() -> dict[str, str]:
-    """On an x86-64 machine with AVX2, OpenBLAS forced to its Haswell kernels, which differ from
-    the default ones of most CI machines (AVX-512): the workflow run then checks, against the
-    same recorded checksums as the tests' in-process generation, that no result depends on the
-    CPU's BLAS kernels (found once: the data changed between an Intel and an AMD machine)."""
+    """On an x86-64 machine with AVX2, OpenBLAS on its Haswell kernels, those of the recorded
+    checksums (``tests/data/output_checksums.txt``): the models' full-precision CSVs differ in
+    their last digits between kernels (seven files on an AVX-512 machine), so the workflow runs
+    are compared like for like. The session's generation, on the machine's own kernels, is
+    compared with the same record (test_surveys): the data do not hang on the kernels (they
+    once did, between an Intel and an AMD machine)."""
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -208,11 +256,21 @@ def _scratch_project(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def workflow_project(tmp_path_factory):
+def workflow_project(tmp_path_factory, generated_extracts):
     """A scratch copy of the project in which the default workflow (synthetic data, default
     seed and config) has run once, every process traced: the workflow tests read its outputs
-    (``results/``, ``figures/``) and the rerun-on-edit test edits its modules."""
+    (``results/``, ``figures/``) and the rerun-on-edit test edits its modules. The extracts are
+    the session's (``generated_extracts``, written newer than every input of the rule that
+    makes them, so that Snakemake does not make them again): a second generation of the same
+    extracts cost 9 CPU-s."""
     project = _scratch_project(tmp_path_factory.mktemp("workflow"))
+    results = project / "results"
+    (results / "synthetic").mkdir(parents=True)
+    (results / "audit").mkdir()
+    for extract in sorted(generated_extracts.glob("*.sav")):
+        shutil.copyfile(extract, results / "synthetic" / extract.name)
+    shutil.copyfile(generated_extracts / "synthetic_relaxed.csv",
+                    results / "audit" / "synthetic_relaxed.csv")
     scratch_snakemake(project, "--cores", "2", "--notemp", trace=project / ".trace")
     return project
 
@@ -253,12 +311,19 @@ def spss_project(tmp_path_factory, synthetic, codebook, la_frame):
 
 @pytest.hookimpl(tryfirst=True)      # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (``--dist loadgroup``), the tests of one expensive fixture run on one
-    worker, so that it is built once: the workflow run, and the synthetic generation with the
-    run on real extracts."""
+    """Under pytest-xdist (``--dist loadgroup --no-loadscope-reorder``: ``tasks.py test``) the
+    tests of one expensive fixture run on one worker, so that it is built once, in this order:
+    the workflow run's tests (their worker generates the session's extracts, then runs the
+    workflow), a fifth of the other tests (meanwhile, on the other worker), the tests of the
+    run on real extracts and of the generation (its extracts are ready by then), the rest."""
+    order = {"workflow": [], "synthetic": [], None: []}
     for item in items:
         names = getattr(item, "fixturenames", ())     # the fixtures it needs, indirect ones too
-        if "workflow_project" in names:
-            item.add_marker(pytest.mark.xdist_group("workflow"))
-        elif "synthetic" in names or "spss_project" in names:
-            item.add_marker(pytest.mark.xdist_group("synthetic"))
+        group = ("workflow" if "workflow_project" in names else "synthetic"
+                 if {"generated_extracts", "spss_project"} & set(names) else None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+        order[group].append(item)
+    head = len(order[None]) // 5
+    items[:] = [*order["workflow"], *order[None][:head], *order["synthetic"],
+                *order[None][head:]]

@@ -281,9 +281,7 @@ def write_extracts(published_path, codebook_path, la_frame_path, specs_path, mod
     published values and statements as CSV."""
     import time
 
-    from iro_stats.common.atomic import write_csv
     from iro_stats.reference.loaders import load_codebook, load_la_frame
-    from iro_stats.render import sav
     from iro_stats.stats.measures import load_resolved
 
     published, specs, resolved = load_resolved(published_path, specs_path)
@@ -304,6 +302,16 @@ def write_extracts(published_path, codebook_path, la_frame_path, specs_path, mod
         from iro_stats.synth.scale import scale_frames
 
         frames = scale_frames(frames, scale)
+    write_frames(frames, relaxed, codebook, outdir, relaxed_out, progress)
+
+
+def write_frames(frames: dict[str, pd.DataFrame], relaxed: pd.DataFrame, codebook: dict, outdir,
+                 relaxed_out, progress=print) -> None:
+    """The generated ``frames`` as ``<outdir>/<dataset>.sav`` (byte-stable) and the ``relaxed``
+    published values and statements as CSV."""
+    from iro_stats.common.atomic import write_csv
+    from iro_stats.render import sav
+
     for dataset, frame in frames.items():
         sav.write(frame, dataset, codebook, Path(outdir) / f"{dataset}.sav")
         progress(f"{dataset}: {len(frame)} rows")
