@@ -28,6 +28,7 @@ from iro_stats.read.spss import Extract, ExtractError
 from iro_stats.reference.loaders import MissingCodes, missing_codes, scale_of
 
 NUMERIC_KINDS = ("categorical", "ordinal", "binary", "count", "continuous")
+CODED_KINDS = ("categorical", "ordinal", "binary")
 FIRST_ROWS = 5
 MIN_ASKED = 5  # rows asked an item below which none answering it is a warning, not an error
 
@@ -121,9 +122,26 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
 
 
-def schema(codebook: dict, dataset: str, la_codes: set[str]):
-    """The pandera schema of ``dataset``: one column per codebook variable, its type, and the
-    values it may hold (labelled codes or missing codes; counts whole and >= 0; ranges)."""
+def _is_text(s) -> bool:
+    return pd.api.types.is_string_dtype(s) or pd.api.types.is_object_dtype(s)
+
+
+def _whole_count(s, is_missing):
+    """Which values of ``s`` (a series or an array) are a missing code (``is_missing``) or a
+    whole number >= 0."""
+    return is_missing | ((s >= 0) & (s == s.round()))
+
+
+def _in_range(s, is_missing, low, high):
+    """Which values of ``s`` (a series or an array) are a missing code (``is_missing``) or
+    within ``low``-``high`` (the comparisons ``Series.between`` makes)."""
+    return is_missing | ((s >= low) & (s <= high))
+
+
+def schema(codebook: dict, dataset: str, la_codes: set[str], skip: frozenset[str] = frozenset()):
+    """The pandera schema of ``dataset``: one column per codebook variable (but those in
+    ``skip``), its type, and the values it may hold (labelled codes or missing codes; counts whole
+    and >= 0; ranges)."""
     import pandera.pandas as pa
 
     spec = codebook["datasets"][dataset]
@@ -132,24 +150,26 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
     columns = {}
     for var in spec["variables"]:
         name, kind = var["name"], var["kind"]
+        if name in skip:
+            continue
         if kind in NUMERIC_KINDS:
             checks = [pa.Check(lambda s: pd.api.types.is_numeric_dtype(s), element_wise=False,
                                error="is text in the extract; the codebook has numeric codes")]
-            if kind in ("categorical", "ordinal", "binary"):
+            if kind in CODED_KINDS:
                 allowed = sorted(_codes(codebook, var) | set(missing))
                 checks.append(pa.Check.isin(allowed, error="codes not in the codebook's labels "
                                             f"or missing codes ({', '.join(map(_show, allowed))})"))
             elif kind == "count":
-                checks.append(pa.Check(lambda s: s.isin(missing) | ((s >= 0) & (s == s.round())),
+                checks.append(pa.Check(lambda s: _whole_count(s, s.isin(missing)),
                                        error=f"counts must be whole numbers >= 0 (or {shown})"))
             if kind in ("count", "continuous") and var.get("range"):
                 low, high = var["range"]
-                checks.append(pa.Check(lambda s, lo=low, hi=high: s.isin(missing) | s.between(lo, hi),
+                checks.append(pa.Check(lambda s, lo=low, hi=high:
+                                       _in_range(s, s.isin(missing), lo, hi),
                                        error=f"values outside the codebook's range {low}-{high}"))
             columns[name] = pa.Column(checks=checks, nullable=True, required=True)
         else:
-            checks = [pa.Check(lambda s: pd.api.types.is_string_dtype(s)
-                               or pd.api.types.is_object_dtype(s), element_wise=False,
+            checks = [pa.Check(lambda s: _is_text(s), element_wise=False,
                                error="is numeric in the extract; the codebook has text")]
             if kind == "id":
                 checks.append(pa.Check(lambda s: s.astype(str).str.strip() != "",
@@ -168,6 +188,46 @@ def schema(codebook: dict, dataset: str, la_codes: set[str]):
     return pa.DataFrameSchema(columns, strict=False, coerce=False, name=dataset)
 
 
+def _passing(frame: pd.DataFrame, codebook: dict, dataset: str) -> frozenset[str]:
+    """The variables whose column no check of the schema can fail, so that pandera (whose cost is
+    per column) validates only the others: text columns of a text type, and float columns whose
+    every value is system-missing (pandera's checks skip those) or passes the schema's tests,
+    made on one array for all float columns (``np.isin`` compares floats as ``Series.isin``
+    does). Id and LA columns, columns of another type and names the frame holds more than once
+    are left to the schema."""
+    missing = list(_missing(codebook))
+    dtypes = frame.dtypes
+    twice = set(frame.columns[frame.columns.duplicated()])
+    passing, floats, tests = [], [], {}
+    for var in codebook["datasets"][dataset]["variables"]:
+        name, kind = var["name"], var["kind"]
+        if name not in frame.columns or name in twice:
+            continue
+        if kind == "text" and _is_text(frame[name]):
+            passing.append(name)
+        elif kind in NUMERIC_KINDS and dtypes[name] == np.float64:
+            if kind in CODED_KINDS:
+                codes = tuple(sorted(_codes(codebook, var) | set(missing)))
+                tests.setdefault(("codes", codes), []).append(len(floats))
+            elif kind == "count":
+                tests.setdefault(("count",), []).append(len(floats))
+            if kind in ("count", "continuous") and var.get("range"):
+                tests.setdefault(("range", *var["range"]), []).append(len(floats))
+            floats.append(name)
+    values = frame[floats].to_numpy(dtype=np.float64)
+    good = np.ones(values.shape, dtype=bool)
+    for (test, *args), where in tests.items():
+        v = values[:, where]
+        if test == "codes":
+            good[:, where] &= np.isin(v, args[0])
+        elif test == "count":
+            good[:, where] &= _whole_count(v, np.isin(v, missing))
+        else:
+            good[:, where] &= _in_range(v, np.isin(v, missing), *args)
+    ok = (good | np.isnan(values)).all(axis=0)
+    return frozenset(passing + [name for name, passed in zip(floats, ok) if passed])
+
+
 def _id_column(extract: Extract, codebook: dict) -> pd.Series:
     """Each row's name in messages: its respondent id, or ``row N`` where the id is blank."""
     name = codebook["datasets"][extract.dataset]["id"]
@@ -179,13 +239,16 @@ def _id_column(extract: Extract, codebook: dict) -> pd.Series:
     return ids.where(frame[name].notna() & (ids != "") & (ids != "nan"), rows)
 
 
-def _schema_problems(extract: Extract, codebook: dict, la_codes: set[str]) -> list[Problem]:
+def _schema_problems(extract: Extract, codebook: dict, la_codes: set[str],
+                     ids: pd.Series) -> list[Problem]:
+    """What the schema finds, one problem per column and check (rows named by ``ids``). The
+    columns that pass every check (:func:`_passing`) are left out of it: they add no failure."""
     import pandera.errors as pe
 
     frame = extract.frame
-    ids = _id_column(extract, codebook)
+    skip = _passing(frame, codebook, extract.dataset)
     try:
-        schema(codebook, extract.dataset, la_codes).validate(frame, lazy=True)
+        schema(codebook, extract.dataset, la_codes, skip).validate(frame, lazy=True)
         return []
     except pe.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -267,18 +330,30 @@ def _routed_in(frame: pd.DataFrame, rule: str) -> pd.Series:
     return frame[names].eval(rule).fillna(False).astype(bool)
 
 
-def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
+def _numeric_present(extract: Extract, codebook: dict) -> list[str]:
+    """The dataset's numeric variables the extract has, in the codebook's order (each is one
+    column by the time the routing and missing-declaration checks run: a name the frame holds
+    twice fails in :func:`_unanswered_problems`, as it always has)."""
+    return [v["name"] for v in codebook["datasets"][extract.dataset]["variables"]
+            if v["kind"] in NUMERIC_KINDS and v["name"] in extract.frame.columns]
+
+
+def _routing_problems(extract: Extract, codebook: dict, ids: pd.Series) -> list[Problem]:
+    """Routed-out items answered and routed-in items left system-missing (rows named by ``ids``);
+    what is answered or system-missing is found for all routed columns at once."""
     frame = extract.frame
-    ids = _id_column(extract, codebook)
     missing = _missing(codebook)
+    routed = [v for v in codebook["datasets"][extract.dataset]["variables"]
+              if v.get("routing") and v["name"] in frame.columns and v["kind"] in NUMERIC_KINDS]
+    block = frame[[v["name"] for v in routed]]
+    answered = (block.notna() & ~block.isin(missing)).to_numpy()
+    system_missing = block.isna().to_numpy()
     problems, conditions = [], {}
-    for var in codebook["datasets"][extract.dataset]["variables"]:
-        rule, name = var.get("routing"), var["name"]
-        if not rule or name not in frame.columns or var["kind"] not in NUMERIC_KINDS:
-            continue
+    for j, var in enumerate(routed):
+        rule, name = var["routing"], var["name"]
         if rule not in conditions:
             try:
-                conditions[rule] = _routed_in(frame, rule)
+                conditions[rule] = _routed_in(frame, rule).to_numpy()
             except (KeyError, TypeError, ValueError, pd.errors.UndefinedVariableError):
                 conditions[rule] = None
         routed_in = conditions[rule]
@@ -286,23 +361,25 @@ def _routing_problems(extract: Extract, codebook: dict) -> list[Problem]:
             problems.append(Problem(name, f"routing condition {rule!r} cannot be checked (its "
                                     "gate variable is absent or not numeric)"))
             continue
-        value = frame[name]
-        answered = value.notna() & ~value.isin(missing)
-        for mask, what in ((~routed_in & answered, f"answered although routed out ({rule} is false)"),
-                           (routed_in & value.isna(), f"system-missing although routed in ({rule})")):
+        for mask, what in ((~routed_in & answered[:, j],
+                            f"answered although routed out ({rule} is false)"),
+                           (routed_in & system_missing[:, j],
+                            f"system-missing although routed in ({rule})")):
             if mask.any():
                 problems.append(Problem(name, what, [], ids[mask].tolist(), int(mask.sum())))
     return problems
 
 
 def _missing_declaration_problems(extract: Extract, codebook: dict) -> list[Problem]:
+    """Missing codes present in a column but not declared missing in the .sav (nor written by the
+    mapping's recodes); which columns hold any is found for all columns at once."""
     problems = []
     missing = _missing(codebook)
-    for var in codebook["datasets"][extract.dataset]["variables"]:
-        name = var["name"]
-        if var["kind"] not in NUMERIC_KINDS or name not in extract.frame.columns:
-            continue
-        present = set(extract.frame[name][extract.frame[name].isin(missing)].unique())
+    names = _numeric_present(extract, codebook)
+    block = extract.frame[names]
+    hits = block.isin(missing).to_numpy()
+    for j, name in enumerate(names):
+        present = set(block[name][hits[:, j]].unique()) if hits[:, j].any() else set()
         declared = set()
         for item in extract.missing_declared.get(name) or []:
             if isinstance(item, dict):
@@ -323,9 +400,10 @@ def _declared_valid_problems(extract: Extract, codebook: dict) -> list[Problem]:
     """Missing values declared in the .sav that cover codes the codebook calls valid (SPSS
     would drop those answers as missing)."""
     problems = []
+    missing = set(_missing(codebook))
     for var in codebook["datasets"][extract.dataset]["variables"]:
         name = var["name"]
-        valid = _codes(codebook, var) - set(_missing(codebook))
+        valid = _codes(codebook, var) - missing
         if not valid or name not in extract.frame.columns:
             continue
         back = {v: k for k, v in code_pairs(extract.recode_map.get(name, {})).items()}
@@ -353,15 +431,15 @@ def _unanswered_problems(extract: Extract, codebook: dict) -> tuple[list[Problem
     missing = set(_missing(codebook))
     routed_out = float(missing_codes(codebook).routed_out)
     errors, warnings = [], []
-    for var in codebook["datasets"][extract.dataset]["variables"]:
-        name = var["name"]
-        if var["kind"] not in NUMERIC_KINDS or name not in extract.frame.columns:
-            continue
-        column = extract.frame[name]
-        asked = int((column != routed_out).sum())
-        if asked and (column.isna() | column.isin(missing)).all():
+    names = _numeric_present(extract, codebook)
+    block = extract.frame[names]
+    counts = (block != routed_out).sum()          # for all columns at once, by name
+    unanswered = (block.isna() | block.isin(missing)).all()
+    for name in names:
+        asked = int(counts[name])
+        if asked and unanswered[name]:
             found = errors if asked >= MIN_ASKED else warnings
-            found.append(Problem(name, f"no valid answer in any of the {len(column)} rows "
+            found.append(Problem(name, f"no valid answer in any of the {len(block)} rows "
                                  f"({asked} asked)", advice="Check which export variable the "
                                  "mapping renames to it, and that the export includes the "
                                  "question"))
@@ -370,11 +448,12 @@ def _unanswered_problems(extract: Extract, codebook: dict) -> tuple[list[Problem
 
 def validate(extract: Extract, codebook: dict, la_codes: set[str]) -> Report:
     """Check ``extract`` against the codebook and the LA frame's codes."""
-    errors = _schema_problems(extract, codebook, la_codes)
+    ids = _id_column(extract, codebook)
+    errors = _schema_problems(extract, codebook, la_codes, ids)
     errors += _label_problems(extract, codebook)
     errors += _declared_valid_problems(extract, codebook)
     unanswered, warnings = _unanswered_problems(extract, codebook)
     errors += unanswered
-    warnings += _routing_problems(extract, codebook)
+    warnings += _routing_problems(extract, codebook, ids)
     warnings += _missing_declaration_problems(extract, codebook)
     return Report(extract, errors, warnings, missing_codes(codebook))
