@@ -315,7 +315,8 @@ def pytest_collection_modifyitems(items):
     tests of one expensive fixture run on one worker, so that it is built once, in this order:
     the workflow run's tests (their worker generates the session's extracts, then runs the
     workflow), a fifth of the other tests (meanwhile, on the other worker), the tests of the
-    run on real extracts and of the generation (its extracts are ready by then), the rest."""
+    run on real extracts (its extracts are ready by then; so that the two runs overlap) and of
+    the generation, the rest."""
     order = {"workflow": [], "synthetic": [], None: []}
     for item in items:
         names = getattr(item, "fixturenames", ())     # the fixtures it needs, indirect ones too
@@ -325,5 +326,5 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(group))
         order[group].append(item)
     head = len(order[None]) // 5
-    items[:] = [*order["workflow"], *order[None][:head], *order["synthetic"],
-                *order[None][head:]]
+    real_first = sorted(order["synthetic"], key=lambda i: "spss_project" not in i.fixturenames)
+    items[:] = [*order["workflow"], *order[None][:head], *real_first, *order[None][head:]]
