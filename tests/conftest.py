@@ -46,9 +46,23 @@ def _scale(codebook, var):
     return codebook["scales"][labels] if isinstance(labels, str) else labels
 
 
+# small_frame's frames: (codebook, LA frame, dataset, n, seed) -> frame; the codebook and the LA
+# frame are kept with it, so that no other object can take their ids.
+_SMALL_FRAMES: dict[tuple, tuple] = {}
+
+
 def small_frame(codebook, la_frame, dataset, n=6, seed=1):
     """A valid extract of ``n`` rows built from the codebook: every variable present, codes from
-    its labels, routed-out items -98 where the routing condition fails."""
+    its labels, routed-out items -98 where the routing condition fails (built once for the same
+    arguments, a copy each call: the tests corrupt it)."""
+    key = (id(codebook), id(la_frame), dataset, n, seed)
+    if key not in _SMALL_FRAMES:
+        _SMALL_FRAMES[key] = (codebook, la_frame, _small_frame(codebook, la_frame, dataset, n,
+                                                                seed))
+    return _SMALL_FRAMES[key][2].copy()
+
+
+def _small_frame(codebook, la_frame, dataset, n, seed):
     spec = codebook["datasets"][dataset]
     codes = list(la_frame["la_code"])
     if dataset == "la_attributes":

@@ -28,15 +28,8 @@ MUST_FAIL = {"fraction", "out_of_range", "string_digit", "drop_column", "duplica
 
 @pytest.fixture(scope="module")
 def base_frame(codebook, la_frame):
-    """``base_frame(dataset, seed)``: the valid 8-row frame of that seed, built once (the tests
-    corrupt a copy)."""
-    built = {}
-
-    def frame(dataset, seed):
-        if (dataset, seed) not in built:
-            built[dataset, seed] = small_frame(codebook, la_frame, dataset, n=8, seed=seed)
-        return built[dataset, seed]
-    return frame
+    """``base_frame(dataset, seed)``: the valid 8-row frame of that seed."""
+    return lambda dataset, seed: small_frame(codebook, la_frame, dataset, n=8, seed=seed)
 
 
 @pytest.fixture(scope="module")
