@@ -182,9 +182,10 @@ def _generate(published, codebook, la_frame) -> dict:
 def generated_extracts(tmp_path_factory, worker_id, published, codebook, la_frame):
     """The synthetic extracts of the default seed, generated once per test session (in the
     process of the first worker that needs them; about 9 CPU-s): a folder with the session's
-    ``synthetic.pickle`` (see :func:`synthetic`) and the extracts as the workflow's
-    ``synthetic_extracts`` rule writes them (``<dataset>.sav``, ``synthetic_relaxed.csv``;
-    the workflow tests start from them, test_workflow runs that rule's command line on them)."""
+    ``synthetic.pickle`` (see :func:`synthetic`) and ``results/``, the outputs of the
+    workflow's ``synthetic_extracts`` rule as it writes them (``synthetic/<dataset>.sav``,
+    ``audit/synthetic_relaxed.csv``: the workflow tests start from them, test_workflow runs that
+    rule's command line and compares)."""
     import pickle
 
     from iro_stats.synth.surveys import write_frames
@@ -192,8 +193,12 @@ def generated_extracts(tmp_path_factory, worker_id, published, codebook, la_fram
     def build(folder: Path) -> None:
         generated = _generate(published, codebook, la_frame)
         (folder / "synthetic.pickle").write_bytes(pickle.dumps(generated))
-        write_frames(generated["frames"], generated["relaxed"], codebook, folder,
-                     folder / "synthetic_relaxed.csv", progress=lambda message: None)
+        for made in ("synthetic", "audit"):
+            (folder / "results" / made).mkdir(parents=True)
+        write_frames(generated["frames"], generated["relaxed"], codebook,
+                     folder / "results" / "synthetic",
+                     folder / "results" / "audit" / "synthetic_relaxed.csv",
+                     progress=lambda message: None)
     return once_per_session(tmp_path_factory, worker_id, "synthetic", build)
 
 
@@ -278,13 +283,8 @@ def workflow_project(tmp_path_factory, generated_extracts):
     makes them, so that Snakemake does not make them again): a second generation of the same
     extracts cost 9 CPU-s."""
     project = _scratch_project(tmp_path_factory.mktemp("workflow"))
-    results = project / "results"
-    (results / "synthetic").mkdir(parents=True)
-    (results / "audit").mkdir()
-    for extract in sorted(generated_extracts.glob("*.sav")):
-        shutil.copyfile(extract, results / "synthetic" / extract.name)
-    shutil.copyfile(generated_extracts / "synthetic_relaxed.csv",
-                    results / "audit" / "synthetic_relaxed.csv")
+    shutil.copytree(generated_extracts / "results", project / "results",
+                    copy_function=shutil.copyfile)        # new files: newer than the inputs
     scratch_snakemake(project, "--cores", "2", "--notemp", trace=project / ".trace")
     return project
 

@@ -114,7 +114,7 @@ def test_the_same_seed_gives_the_same_data(generated_extracts):
     recorded = dict(line.split()[::-1] for line in
                     (ROOT / "tests" / "data" / "output_checksums.txt").read_text().splitlines()
                     if "results/synthetic/" in line and line.endswith(".sav"))
-    written = sorted(generated_extracts.glob("*.sav"))
+    written = sorted((generated_extracts / "results" / "synthetic").glob("*.sav"))
     assert len(recorded) == len(written) == 6
     for path in written:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
