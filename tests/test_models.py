@@ -10,10 +10,11 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 import yaml
 from conftest import ROOT
-from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+# statsmodels (the independent engine) is imported in the tests that use it: importing it here
+# cost each pytest-xdist worker 0.9 s to collect this file, also the worker that never runs it.
 
 from iro_stats.stats import models
 from iro_stats.common import rounding
@@ -96,6 +97,8 @@ def test_beta_is_the_slope_of_z_scored_y_on_z_scored_x(frame, spec):
 
 
 def test_b_se_t_p_ci_r2_vif_match_statsmodels(frame, spec):
+    import statsmodels.api as sm
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
     d = design.design(frame, spec, "model_c")
     fit = ols.ols(d.y, d.X, [t.name for t in d.terms])
     X1 = sm.add_constant(d.X)
@@ -194,6 +197,7 @@ def test_backward_elimination_drops_noise_and_keeps_a_strong_predictor():
 
 
 def test_final_model_keeps_the_full_models_sample_as_spss_backward():
+    import statsmodels.api as sm
     frame = _toy_frame()
     fixed = models.fit_model(frame, _toy_spec(), "m")
     assert fixed.final.n == fixed.full.n == 360          # 40 rows missing on gappy stay out
@@ -434,6 +438,7 @@ def test_bootstrap_replicates_equal_the_engine_on_the_resampled_rows(case):
 
 def test_one_bootstrap_replicate_equals_ols_on_the_resampled_rows():
     """The weighted (frequency) solver gives the OLS of the data with clusters repeated."""
+    import statsmodels.api as sm
     rng = np.random.default_rng(4)
     n, groups = 90, rng.integers(0, 30, 90)
     X = rng.normal(size=(n, 3))

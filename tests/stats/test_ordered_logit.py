@@ -4,13 +4,14 @@ scipy.special.expit) against statsmodels' own OrderedModel on the same data."""
 from __future__ import annotations
 
 import numpy as np
-from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from iro_stats.common.seeds import stream
 from iro_stats.stats.robustness import _ordered_logit
 
 
 def test_the_faster_ordinal_logit_is_statsmodels_own():
+    from statsmodels.miscmodels.ordinal_model import OrderedModel   # not at collection
+
     rng = stream(20120401, "test", "ordered_logit")
     X = np.column_stack([rng.normal(size=200), rng.integers(0, 2, 200)])
     latent = X @ np.array([0.8, -0.5]) + rng.logistic(size=200)
