@@ -244,13 +244,13 @@ def _other_blas_kernel() -> dict[str, str]:
     return {"OPENBLAS_CORETYPE": "Haswell"} if re.search(r"^flags.* avx2 ", flags, re.M) else {}
 
 
-def scratch_snakemake(project: Path, *args: str,
-                      trace: Path | None = None) -> subprocess.CompletedProcess:
+def scratch_snakemake(project: Path, *args: str, trace: Path | None = None,
+                      env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Snakemake run in a scratch copy (its own ``src`` and the tracer first on the path,
-    tracing into ``trace`` if given; OpenBLAS on other kernels than the tests' own process);
-    it must succeed."""
+    tracing into ``trace`` if given; OpenBLAS on other kernels than the tests' own process;
+    the variables ``env`` besides); it must succeed."""
     env = dict(os.environ, PYTHONPATH=f"{project / 'src'}{os.pathsep}{project / '.tracer'}",
-               **_other_blas_kernel())
+               **_other_blas_kernel(), **(env or {}))
     if trace:
         env["IRO_STATS_TRACE"] = str(trace)
     done = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=project, env=env,

@@ -64,17 +64,6 @@ def test_dry_run_shows_the_whole_dag_and_the_bootstrap_fans_out(tmp_path, synthe
         assert written.read_bytes() == path.read_bytes(), path.name
 
 
-def test_a_call_on_built_results_imports_no_pandas(workflow_project, monkeypatch):
-    """Snakemake itself would import pandas to hash the rules' params (0.3 s of every call, a
-    rerun with nothing changed too); common.smk gives it the plain serializer, which gives the
-    same hashes for params that are no pandas objects (none of ours is)."""
-    monkeypatch.setenv("PYTHONPROFILEIMPORTTIME", "1")
-    done = scratch_snakemake(workflow_project, "-n", "--cores", "1", "--notemp")
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
-                if line.startswith("import time:")}
-    assert "snakemake.persistence" in imported and "pandas" not in imported
-
-
 def test_lint_reports_only_environment_advice():
     result = _snakemake("--lint")
     text = result.stdout + result.stderr

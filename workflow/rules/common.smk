@@ -15,7 +15,7 @@ def _params_without_pandas():
     PersistenceBase._serialize_param), so every call, a no-op too, imports pandas (0.3 s here).
     No param of ours is a pandas object, and for any other value that serializer gives the plain
     one's result: use the plain one. Left alone if Snakemake's code is not of that shape
-    (tests/test_workflow.py notices pandas imported again)."""
+    (tests/workflow/test_code_inputs.py notices pandas imported again)."""
     import snakemake.persistence as persistence
 
     base = getattr(persistence, "PersistenceBase", None)
