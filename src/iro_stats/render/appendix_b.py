@@ -64,7 +64,7 @@ def coefficient_plot(results: dict[str, ModelResult], spec: ModelSpec,
     import matplotlib
     from matplotlib.figure import Figure
 
-    from iro_stats.common.atomic import atomic_path
+    from iro_stats.render.figure_files import save_png_and_svg
 
     order = [t for t in spec.terms() if any(t.name in r.final.terms for r in results.values())
              or t.name in set(comparison["term"])]
@@ -96,14 +96,12 @@ def coefficient_plot(results: dict[str, ModelResult], spec: ModelSpec,
         axes[0].set_yticks(positions, labels)
         fig.text(0.01, 0.01, "filled: reproduced final model with 95% interval; open: published "
                  "Table A.3", fontsize=7)
-        fig.tight_layout(rect=(0, 0.04, 1, 1))
-        with atomic_path(png) as tmp:
-            fig.savefig(tmp, format="png", dpi=120, metadata={
+        save_png_and_svg(
+            fig, (0, 0.04, 1, 1), png, svg, dpi=120, png_metadata={
                 "Software": None, "Title": "Table A.3 final models: standardized betas",
                 "Description": "reproduced final models (filled, with 95% intervals) beside "
-                               "the published Table A.3 betas (open circles)"})
-        with atomic_path(svg) as tmp:
-            fig.savefig(tmp, format="svg", metadata={"Date": None})
+                               "the published Table A.3 betas (open circles)"},
+            svg_metadata={"Date": None})
 
 
 def write_appendix_b(frames_dir, spec_path, published_path, codebook_path, outdir, *,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from iro_stats.common.atomic import atomic_path
+from iro_stats.render.figure_files import save_png_and_svg
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -222,14 +222,13 @@ def draw(figure_id: str, layout: dict, cells: pd.DataFrame, base: str,
             _unchecked_legend(ax, False, ([ax.plot([], [], "o", color=OKABE_ITO[0],
                                                    markerfacecolor="white")[0]],
                                           [UNCHECKED_LABEL]))
-        fig.tight_layout(rect=(0, (bottom_in + legend_in) / height, 1, 1 - top_in / height))
-        with atomic_path(png) as tmp:
-            # the title and base line, read back as the figure's alt text (notebooks)
-            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={
-                "Software": None, "Title": f"{layout['source']} {layout['title']}",
-                "Description": base.replace("\n", " ")})
-        with atomic_path(svg) as tmp:
-            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+        # the title and base line in the PNG, read back as the figure's alt text (notebooks)
+        save_png_and_svg(
+            fig, (0, (bottom_in + legend_in) / height, 1, 1 - top_in / height), png, svg,
+            dpi=PNG_DPI, png_metadata={"Software": None,
+                                       "Title": f"{layout['source']} {layout['title']}",
+                                       "Description": base.replace("\n", " ")},
+            svg_metadata={"Date": None, "Creator": None})
         plt.close(fig)
 
 
