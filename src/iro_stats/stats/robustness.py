@@ -112,14 +112,47 @@ def own_sample(res: ModelResult, frame: pd.DataFrame, spec: ModelSpec) -> list[d
 
 def _ordered_logit():
     """statsmodels' ordinal logit with the logistic cdf by ``scipy.special.expit``, which
-    ``scipy.stats.logistic.cdf`` computes it with: the same numbers, without the generic
-    distribution wrapper's overhead (70% of the models rule's time)."""
+    ``scipy.stats.logistic.cdf`` computes it with, and its score in closed form: the same
+    likelihood, without the generic distribution wrapper's overhead and the numerical
+    derivatives (a score by finite differences took 2k likelihoods, 90% of the fits' time).
+    The Hessian is the score's central difference (statsmodels: the likelihood's)."""
     from scipy.special import expit
     from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.numdiff import approx_fprime
 
     class OrderedLogit(OrderedModel):
         def cdf(self, x):
             return expit(x)
+
+        def pdf(self, x):
+            p = expit(x)
+            return p * (1 - p)
+
+        def score_obs(self, params, **_):
+            """d loglikeobs / d params, one row per observation. Thresholds
+            t_j = a_0 + sum_{m=1}^{j-1} exp(a_m) (statsmodels' increments), so d t_j / d a_0 = 1
+            and d t_j / d a_m = exp(a_m) for 1 <= m < j; the open ends -inf, +inf have none."""
+            params = np.asarray(params, dtype=float)
+            k_thresh = self.k_levels - 1
+            low, upp = self._bounds(params)
+            prob = self.prob(low, upp) + 1e-20          # as loglikeobs takes its log
+            f_low, f_upp = self.pdf(low), self.pdf(upp)  # 0 at the open ends
+            d_thresh = np.zeros((self.k_levels + 1, k_thresh))
+            d_thresh[1:-1, 0] = 1.0
+            steps = np.exp(params[-k_thresh:][1:])
+            for j in range(2, self.k_levels):
+                d_thresh[j, 1:j] = steps[:j - 1]
+            by_thresh = (f_upp[:, None] * d_thresh[self.endog + 1]
+                         - f_low[:, None] * d_thresh[self.endog]) / prob[:, None]
+            by_exog = -((f_upp - f_low) / prob)[:, None] * np.asarray(self.exog)
+            return np.column_stack([by_exog, by_thresh])
+
+        def score(self, params):
+            return self.score_obs(params).sum(axis=0)
+
+        def hessian(self, params):
+            h = approx_fprime(np.asarray(params, dtype=float), self.score, centered=True)
+            return (h + h.T) / 2
 
     return OrderedLogit
 
