@@ -63,6 +63,8 @@ def small_frame(codebook, la_frame, dataset, n=6, seed=1):
 
 
 def _small_frame(codebook, la_frame, dataset, n, seed):
+    from iro_stats.stats.where import parse, variables
+
     spec = codebook["datasets"][dataset]
     codes = list(la_frame["la_code"])
     if dataset == "la_attributes":
@@ -85,7 +87,10 @@ def _small_frame(codebook, la_frame, dataset, n, seed):
     out = pd.DataFrame(frame)
     for var in spec["variables"]:
         if var.get("routing") and var["kind"] not in ("text",):
-            out.loc[~out.eval(var["routing"]).astype(bool), var["name"]] = -98.0
+            # pandas' eval over the variables the condition reads: over the whole frame it
+            # makes a Series of every column first (3 ms a call, 0.03-0.08 s a frame)
+            asked = sorted(variables(parse(var["routing"])))
+            out.loc[~out[asked].eval(var["routing"]).astype(bool), var["name"]] = -98.0
     return out
 
 
