@@ -108,7 +108,9 @@ def test_the_same_seed_gives_the_same_data(generated_extracts):
     ``generated_extracts``), has the bytes that the recorded run of the workflow wrote
     (``tests/data/output_checksums.txt``, recorded with OpenBLAS on its Haswell kernels; the
     session's on the machine's own), in another process with its own string hashing: no result
-    hangs on the process or the CPU, e.g. on the iteration order of a set."""
+    hangs on the process or the CPU, e.g. on the iteration order of a set. The workflow's rule
+    generates the datasets' answers in two processes (``--jobs 2``), the session in one: nor do
+    they hang on that."""
     import hashlib
 
     recorded = dict(line.split()[::-1] for line in
@@ -119,6 +121,34 @@ def test_the_same_seed_gives_the_same_data(generated_extracts):
     for path in written:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest == recorded[f"results/synthetic/{path.name}"], path.name
+
+
+def test_tasks_in_forked_processes_come_back_in_order_and_errors_reach_the_caller():
+    """``_in_processes`` (the answers of each dataset in a process of its own): the results of
+    two processes are those of one, in the order of the tasks, and a task's error is raised in
+    the caller. In a fresh interpreter: the test process has threads, and fork copies none."""
+    import subprocess
+    import sys
+
+    code = """
+from iro_stats.synth.surveys import _in_processes
+from iro_stats.common.errors import IroStatsError
+def task(n, fail=False):
+    if fail:
+        raise IroStatsError(f"task {n} failed")
+    return [n] * n
+tasks = {name: (n,) for name, n in [("c", 3), ("a", 1), ("b", 2), ("d", 4)]}
+assert list(_in_processes(task, tasks, 2).items()) == list(_in_processes(task, tasks, 1).items())
+assert list(_in_processes(task, tasks, 2)) == ["c", "a", "b", "d"]
+try:
+    _in_processes(task, {**tasks, "e": (5, True)}, 2)
+except IroStatsError as error:
+    print(error)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "task 5 failed"
 
 
 def test_sav_files_carry_labels_and_missing_declarations(generated, codebook, tmp_path):

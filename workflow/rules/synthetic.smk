@@ -23,7 +23,8 @@ rule synthetic_extracts:
         seed=config["seed"],
         scale=config["scale"],
         outdir=lambda wildcards, output: os.path.dirname(output.sav[0]),
-    threads: 1
+    threads: 2   # the respondents' answers: one process per dataset, the largest first
+    priority: 10   # the head of the graph: everything else waits for it
     resources:
         mem_mb=2000,
         runtime=20,
@@ -35,5 +36,6 @@ rule synthetic_extracts:
         "{params.python} -m iro_stats synthetic --published {input.published}"
         " --codebook {input.codebook} --la-frame {input.la_frame} --specs {input.specs}"
         " --models {input.models} --statements {input.statements}"
-        " --seed {params.seed} --scale {params.scale} --outdir {params.outdir} --relaxed-out {output.relaxed}"
+        " --seed {params.seed} --scale {params.scale} --jobs {threads} --outdir {params.outdir}"
+        " --relaxed-out {output.relaxed}"
         " > {log} 2>&1"

@@ -10,6 +10,8 @@ def add_arguments(parser):
     parser.add_argument("--statements", help="the report's statements in words (honoured)")
     parser.add_argument("--scale", type=int, default=1,
                         help="k-times larger surveys with the same distributions (benchmarks)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes for the respondents' answers (the data do not depend on it)")
 
 
 def run(args):
@@ -17,4 +19,4 @@ def run(args):
 
     write_extracts(args.published, args.codebook, args.la_frame, args.specs, args.models,
                    args.seed, args.scale, args.outdir, args.relaxed_out, progress=print,
-                   statements_path=args.statements)
+                   statements_path=args.statements, jobs=args.jobs)

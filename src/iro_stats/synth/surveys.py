@@ -122,6 +122,38 @@ def generate_dataset(base: pd.DataFrame, dataset: str, codebook: dict, resolved:
     return frame.copy()
 
 
+def _answers(dataset: str, joined: pd.DataFrame, codebook: dict, resolved: dict,
+             published: pd.DataFrame, seed: int, derived: dict | None, more: dict,
+             correlations: list[dict]) -> tuple[pd.DataFrame, list[dict]]:
+    """One dataset's answers (:func:`generate_dataset`, then its correlations calibrated), and
+    the published values they could not honour, in the order met."""
+    relaxed: list[dict] = []
+    frame = generate_dataset(joined, dataset, codebook, resolved, published,
+                             stream(seed, "synth", "answers", dataset), relaxed, derived, more)
+    missing = missing_codes(codebook)
+    for target in correlations:
+        if not joint.calibrate_r(frame, target["var"], target["with"], target["where"], target,
+                                 missing, stream(seed, "synth", "correlation", target["id"])):
+            relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
+    return frame, relaxed
+
+
+def _in_processes(function, tasks: dict, jobs: int) -> dict:
+    """``function(*arguments)`` for each of ``tasks`` (name -> arguments), in up to ``jobs``
+    forked processes (in this one when ``jobs`` is 1 or fork is not available), results in the
+    order of ``tasks``; the first tasks should be the longest."""
+    import multiprocessing
+
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return {name: function(*arguments) for name, arguments in tasks.items()}
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(min(jobs, len(tasks)),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {name: pool.submit(function, *arguments) for name, arguments in tasks.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def _cluster_level(frame: pd.DataFrame, dataset: str, codebook: dict, resolved: dict,
                    published: pd.DataFrame, rng, relaxed: list[dict]) -> pd.DataFrame:
     """Variables published as counts of clusters (``count: distinct:<cluster>`` with a ``where``
@@ -201,13 +233,15 @@ def _model_spec(model_spec) -> ModelSpec | None:
 def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: pd.DataFrame,
              seed: int, derived: dict | None = None,
              model_spec: ModelSpec | str | Path | None = None,
-             progress=None, statements: dict | None = None
+             progress=None, statements: dict | None = None, jobs: int = 1
              ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All synthetic datasets, deterministic for a seed, and the published values (and the
     report's statements in words) that had to be dropped because they conflict with others
     (``id, conflict``). With a models spec (the config's ``models``) Table A.3 is calibrated at
     the end (:mod:`.table_a3`); ``None`` leaves it out. ``statements``: the catalogue of the
-    report's words (``statements.yaml``), honoured where it can be (:mod:`.statements`)."""
+    report's words (``statements.yaml``), honoured where it can be (:mod:`.statements`).
+    ``jobs``: processes for the respondents' answers (each dataset draws from streams of its
+    own, so the data do not depend on it)."""
     def rng(*stage: str):   # one random stream per stage (iro_stats.common.seeds)
         return stream(seed, "synth", *stage)
 
@@ -241,23 +275,22 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
     bases["cafcass_referral"] = pd.DataFrame({
         "child_id": [f"R{i + 1:03d}" for i in range(len(children))],
         "ref_case_id": [case for case, _ in children], "la_code": [la for _, la in children]})
-    frames = {}
     extra = la_answers.enquiry_targets(resolved, published, la_targets, ENQUIRIES_PER_LA, codebook)
+    tasks = {}
     for dataset, base in bases.items():
-        say(f"{dataset}: {len(base)} rows")
-        joined = _join_la(base, la)
         more = dict(extra.get(dataset) or {})
         for var, targets in (statement_targets(statements, dataset, codebook)
                              if statements else {}).items():
             more[var] = [*more.get(var, []), *targets]
-        frames[dataset] = generate_dataset(joined, dataset, codebook, resolved, published,
-                                           rng("answers", dataset),
-                                           relaxed, (derived or {}).get(dataset), more)
-        for target in correlations:
-            if target["dataset"] == dataset and not joint.calibrate_r(
-                    frames[dataset], target["var"], target["with"], target["where"], target,
-                    missing, rng("correlation", target["id"])):
-                relaxed.append({"id": target["id"], "conflict": "not reached by the swap search"})
+        tasks[dataset] = (dataset, _join_la(base, la), codebook, resolved, published, seed,
+                          (derived or {}).get(dataset), more,
+                          [t for t in correlations if t["dataset"] == dataset])
+    say("answers: " + ", ".join(f"{dataset} {len(base)} rows" for dataset, base in bases.items())
+        + (f", {jobs} processes" if jobs > 1 else ""))
+    frames = {}
+    for dataset, (frame, conflicts) in _in_processes(_answers, tasks, jobs).items():
+        frames[dataset] = frame
+        relaxed += conflicts
     say("LA-level answers written into their sources")
     la_answers.write(frames, facts, la_targets, codebook, resolved, published, rng("la_answers"),
                      relaxed)
@@ -275,7 +308,7 @@ def generate(la_frame: pd.DataFrame, codebook: dict, resolved: dict, published: 
 
 def write_extracts(published_path, codebook_path, la_frame_path, specs_path, models_path,
                    seed: int, scale: int, outdir, relaxed_out, progress=print,
-                   statements_path=None) -> None:
+                   statements_path=None, jobs: int = 1) -> None:
     """:func:`generate` from the reference files (and the statements in words, if given),
     scaled ``scale`` times (benchmarks), written as ``<outdir>/<dataset>.sav`` with the relaxed
     published values and statements as CSV."""
@@ -297,7 +330,8 @@ def write_extracts(published_path, codebook_path, la_frame_path, specs_path, mod
 
         statements = load_statements(statements_path)
     frames, relaxed = generate(load_la_frame(la_frame_path), codebook, resolved,
-                               published, seed, specs["derived"], models_path, say, statements)
+                               published, seed, specs["derived"], models_path, say, statements,
+                               jobs)
     if scale != 1:
         from iro_stats.synth.scale import scale_frames
 
