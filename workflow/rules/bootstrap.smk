@@ -15,7 +15,7 @@ rule bootstrap_chunk:
         frames=lambda wildcards, input: os.path.dirname(input.frames[0]),
         replicates=BOOTSTRAP_CHUNK,
         seed=config["seed"],
-    priority: 10
+    priority: 10   # the critical path of a cold run: models, then the bootstrap
     threads: 1
     resources:
         mem_mb=1000,
@@ -54,7 +54,7 @@ rule bootstrap:
         outdir=lambda wildcards, output: os.path.dirname(os.path.dirname(output.bootstrap)),
         seed=config["seed"],
         imputation="--imputation" if config.get("imputation", False) else "",
-    priority: 10
+    priority: 10   # the critical path of a cold run: models, then the bootstrap
     threads: 1
     resources:
         mem_mb=1000,

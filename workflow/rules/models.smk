@@ -32,7 +32,7 @@ rule models:
         figures=lambda wildcards, output: os.path.dirname(output.plot_png),
         seed=config["seed"],
         disclosure=DISCLOSURE_OPTIONS,
-    priority: 10
+    priority: 10   # the critical path of a cold run: models, then the bootstrap
     threads: 1
     resources:
         mem_mb=1500,
